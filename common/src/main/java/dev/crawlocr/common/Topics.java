@@ -1,0 +1,54 @@
+package dev.crawlocr.common;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every topic of the pipeline, with its key and value. This is the one place topic names live.
+ *
+ * <pre>
+ * topic              key            value                                              producer -> consumer
+ * crawl.jobs         crawl id       {@code CrawlJob} JSON (compacted)                 crawlctl -> every node
+ * crawl.discovered   host           {@code DiscoveredUrls} JSON: one page's links      fetcher, crawlctl -> writer
+ * crawl.frontier     host           {@code FetchTask} JSON: one URL with its lease     writer -> fetcher
+ * crawl.pages        url            {@code FetchResult} JSON: one fetch outcome        fetcher -> writer
+ * crawl.images       content hash   raw image bytes, {@code ImageMeta} in headers      fetcher -> analyzer
+ * crawl.ocr          content hash   {@code OcrResult} JSON                             analyzer -> writer
+ * crawl.events       crawl id       {@code CrawlEvent} JSON (completion and so on)     writer -> crawlctl
+ * crawl.deadletter   original key   the failed record as it was, error in headers      any -> humans
+ * </pre>
+ */
+public final class Topics {
+    public static final String JOBS = "crawl.jobs";
+    public static final String DISCOVERED = "crawl.discovered";
+    public static final String FRONTIER = "crawl.frontier";
+    public static final String PAGES = "crawl.pages";
+    public static final String IMAGES = "crawl.images";
+    public static final String OCR = "crawl.ocr";
+    public static final String EVENTS = "crawl.events";
+    public static final String DEAD_LETTER = "crawl.deadletter";
+
+    /** Consumer groups, one per node kind; instances of a kind share the work of its group. */
+    public static final String GROUP_FETCHER = "crawlocr-fetcher";
+    public static final String GROUP_ANALYZER = "crawlocr-analyzer";
+    public static final String GROUP_WRITER = "crawlocr-writer";
+
+    public static final List<String> ALL = List.of(JOBS, DISCOVERED, FRONTIER, PAGES, IMAGES, OCR, EVENTS, DEAD_LETTER);
+
+    /** Topic-level configs beyond the broker defaults. {@code imageMaxBytes} raises the image topic's record cap. */
+    public static Map<String, String> configsFor(String topic, int imageMaxBytes) {
+        return switch (topic) {
+            case JOBS -> Map.of("cleanup.policy", "compact");
+            case IMAGES, DEAD_LETTER -> Map.of("max.message.bytes", Integer.toString(imageMaxBytes));
+            default -> Map.of();
+        };
+    }
+
+    /** Partition count: the jobs topic is small and read whole by every node; the rest scale out. */
+    public static int partitionsFor(String topic, int partitions) {
+        return topic.equals(JOBS) || topic.equals(EVENTS) ? 1 : partitions;
+    }
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,38 @@
+package dev.crawlocr.common.message;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A crawl and its settings. Value of {@code crawl.jobs}, keyed by crawl id; the latest record per id wins. */
+public record CrawlJob(
+        int schema,
+        String crawlId,
+        State state,
+        List<String> seeds,
+        CrawlScope scope,
+        Politeness politeness,
+        OcrSettings ocr,
+        Instant createdAt) {
+
+    public static final int SCHEMA = 1;
+
+    public enum State { RUNNING, STOPPED }
+
+    public CrawlJob {
+        Check.schema(schema, SCHEMA, "CrawlJob");
+        Check.text(crawlId, "crawlId");
+        Check.present(state, "state");
+        seeds = Check.list(seeds);
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("The field 'seeds' must not be empty.");
+        }
+        scope = scope == null ? CrawlScope.defaults() : scope;
+        politeness = politeness == null ? Politeness.defaults() : politeness;
+        ocr = ocr == null ? OcrSettings.defaults() : ocr;
+        Check.present(createdAt, "createdAt");
+    }
+
+    public CrawlJob withState(State newState) {
+        return new CrawlJob(schema, crawlId, newState, seeds, scope, politeness, ocr, createdAt);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.crawlocr.common.message;
+
+import java.util.List;
+
+/**
+ * Which URLs a crawl follows. Empty host and domain lists mean "the seeds' hosts".
+ *
+ * @param allowedHosts     exact host names to stay on
+ * @param allowedDomains   registered domains (example.com also allows www.example.com)
+ * @param includePatterns  regexes; when not empty a URL must match one
+ * @param excludePatterns  regexes; a URL matching one is dropped
+ * @param maxDepth         link hops from a seed; 0 fetches the seeds only
+ * @param maxPagesPerHost  page cap per host; 0 means unlimited
+ * @param maxPages         page cap for the crawl; 0 means unlimited
+ * @param deniedExtensions file extensions (without dot) never fetched as pages
+ * @param fetchImages      whether images are fetched and OCR'd
+ */
+public record CrawlScope(
+        List<String> allowedHosts,
+        List<String> allowedDomains,
+        List<String> includePatterns,
+        List<String> excludePatterns,
+        int maxDepth,
+        long maxPagesPerHost,
+        long maxPages,
+        List<String> deniedExtensions,
+        boolean fetchImages) {
+
+    public static final List<String> DEFAULT_DENIED_EXTENSIONS = List.of(
+            "zip", "gz", "tgz", "bz2", "xz", "7z", "rar", "tar", "exe", "msi", "dmg", "iso", "bin", "apk",
+            "mp3", "mp4", "m4a", "avi", "mov", "mkv", "wav", "flac", "ogg", "webm", "pdf", "doc", "docx",
+            "xls", "xlsx", "ppt", "pptx", "css", "js", "woff", "woff2", "ttf", "eot");
+
+    public CrawlScope {
+        allowedHosts = Check.list(allowedHosts);
+        allowedDomains = Check.list(allowedDomains);
+        includePatterns = Check.list(includePatterns);
+        excludePatterns = Check.list(excludePatterns);
+        deniedExtensions = deniedExtensions == null ? DEFAULT_DENIED_EXTENSIONS : List.copyOf(deniedExtensions);
+        Check.atLeast(maxDepth, 0, "maxDepth");
+        Check.atLeast(maxPagesPerHost, 0, "maxPagesPerHost");
+        Check.atLeast(maxPages, 0, "maxPages");
+    }
+
+    public static CrawlScope defaults() {
+        return new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, null, true);
+    }
+}

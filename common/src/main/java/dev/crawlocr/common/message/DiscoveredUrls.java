@@ -1,0 +1,30 @@
+package dev.crawlocr.common.message;
+
+import java.util.List;
+
+/**
+ * URLs found on one page (or a crawl's seeds), all on one host. Value of {@code crawl.discovered}, keyed by host.
+ * URLs are already normalized and in scope; the writer decides which are new.
+ *
+ * @param sourceUrl the page they were found on; null for seeds
+ */
+public record DiscoveredUrls(int schema, String crawlId, String host, String sourceUrl, List<Link> urls) {
+
+    public static final int SCHEMA = 1;
+
+    /** One discovered URL, with its depth (seeds are 0) and what it will be fetched as. */
+    public record Link(String url, UrlKind kind, int depth) {
+        public Link {
+            Check.text(url, "url");
+            Check.present(kind, "kind");
+            Check.atLeast(depth, 0, "depth");
+        }
+    }
+
+    public DiscoveredUrls {
+        Check.schema(schema, SCHEMA, "DiscoveredUrls");
+        Check.text(crawlId, "crawlId");
+        Check.text(host, "host");
+        urls = Check.list(urls);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.crawlocr.common.message;
+
+import java.util.List;
+
+/**
+ * The outcome of fetching one URL. Value of {@code crawl.pages}, keyed by URL. Every leased URL gets exactly one
+ * of these per fetch attempt, so the writer can release its lease.
+ *
+ * @param finalUrl      the URL the content came from (equal to {@code url} unless noted)
+ * @param httpStatus    0 when no response arrived
+ * @param reason        why, for anything but FETCHED; null otherwise
+ * @param text          visible text of a page; null for images and failures
+ * @param truncated     true when the body was cut at the size cap
+ * @param contentHash   SHA-256 hex of the body; for images the key of {@code crawl.images}
+ * @param imageUrls     images referenced by the page (normalized)
+ * @param redirectTo    target of a REDIRECT (normalized), else null
+ * @param fetchMs       time from request start to the end of the body
+ */
+public record FetchResult(
+        int schema,
+        String crawlId,
+        String url,
+        UrlKind kind,
+        int depth,
+        FetchStatus status,
+        String reason,
+        String finalUrl,
+        int httpStatus,
+        String contentType,
+        String title,
+        String text,
+        boolean truncated,
+        String contentHash,
+        long bytes,
+        int outlinkCount,
+        List<String> imageUrls,
+        String redirectTo,
+        long fetchedAtMs,
+        long fetchMs) {
+
+    public static final int SCHEMA = 1;
+
+    public FetchResult {
+        Check.schema(schema, SCHEMA, "FetchResult");
+        Check.text(crawlId, "crawlId");
+        Check.text(url, "url");
+        Check.present(kind, "kind");
+        Check.present(status, "status");
+        imageUrls = Check.list(imageUrls);
+        finalUrl = finalUrl == null ? url : finalUrl;
+    }
+
+    /** An outcome without content: an error, a denial or a redirect. */
+    public static FetchResult failure(FetchTask task, FetchStatus status, int httpStatus, String reason, String redirectTo, long fetchMs) {
+        return new FetchResult(SCHEMA, task.crawlId(), task.url(), task.kind(), task.depth(), status, reason, task.url(),
+                httpStatus, null, null, null, false, null, 0, 0, List.of(), redirectTo, System.currentTimeMillis(), fetchMs);
+    }
+}

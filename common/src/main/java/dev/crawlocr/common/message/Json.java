@@ -1,0 +1,61 @@
+package dev.crawlocr.common.message;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+
+/**
+ * JSON for message values. Unknown fields are ignored (newer producers may add some); missing or invalid fields,
+ * bad syntax and unsupported schema versions throw {@link BadRecordException} with the reason.
+ */
+public final class Json {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static byte[] encode(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static <T> T decode(byte[] bytes, Class<T> type) {
+        if (bytes == null || bytes.length == 0) {
+            throw new BadRecordException("Empty value where a " + type.getSimpleName() + " was expected");
+        }
+        try {
+            return MAPPER.readValue(bytes, type);
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new BadRecordException("Invalid " + type.getSimpleName() + ": " + cause.getMessage(), e);
+        } catch (IOException e) {
+            throw new BadRecordException("Unreadable " + type.getSimpleName() + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    private Json() {
+    }
+}

@@ -1,0 +1,30 @@
+package dev.crawlocr.common.message;
+
+/**
+ * How hard a crawl may hit each host. Page, image and robots.txt requests all count.
+ *
+ * @param minDelayMs                 minimum gap between the start of two requests to one host, in ms
+ * @param maxConnectionsPerHost      concurrent requests to one host
+ * @param maxRequestsPerHostPerMinute request budget per host per minute; 0 means unlimited
+ * @param maxRequestsTotal           request budget for the whole crawl; 0 means unlimited
+ * @param recrawlIntervalSeconds     when above 0, fetched URLs become due again after this long
+ */
+public record Politeness(
+        long minDelayMs,
+        int maxConnectionsPerHost,
+        int maxRequestsPerHostPerMinute,
+        long maxRequestsTotal,
+        long recrawlIntervalSeconds) {
+
+    public Politeness {
+        Check.atLeast(minDelayMs, 0, "minDelayMs");
+        Check.atLeast(maxConnectionsPerHost, 1, "maxConnectionsPerHost");
+        Check.atLeast(maxRequestsPerHostPerMinute, 0, "maxRequestsPerHostPerMinute");
+        Check.atLeast(maxRequestsTotal, 0, "maxRequestsTotal");
+        Check.atLeast(recrawlIntervalSeconds, 0, "recrawlIntervalSeconds");
+    }
+
+    public static Politeness defaults() {
+        return new Politeness(1000, 1, 0, 0, 0);
+    }
+}

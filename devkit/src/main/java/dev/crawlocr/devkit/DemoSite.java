@@ -1,0 +1,190 @@
+package dev.crawlocr.devkit;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A generated web site served on a loopback address: {@code pages} HTML pages linked as a tree with cross links,
+ * and one PNG per {@code pagesPerImage} pages whose text is rendered with Java2D, so the text OCR should find is
+ * known. Everything is deterministic for a given seed. Every request is logged with its arrival time, so tests
+ * can count duplicate fetches and check politeness gaps.
+ */
+public final class DemoSite implements AutoCloseable {
+    private static final String[] WORDS = {
+        "harbor", "silver", "market", "garden", "window", "purple", "canvas", "rocket", "forest", "bridge",
+        "winter", "summer", "planet", "copper", "marble", "island", "valley", "signal", "anchor", "lantern",
+        "meadow", "castle", "pepper", "violet", "thunder", "crystal", "ribbon", "orange", "falcon", "monday",
+        "kettle", "saddle", "pillow", "carpet", "button", "cobalt", "tunnel", "engine", "museum", "velvet",
+    };
+
+    /** One request as the server saw it. */
+    public record Request(String path, long atNanos) {
+    }
+
+    private final HttpServer server;
+    private final String base;
+    private final int pages;
+    private final Map<String, String> imageTexts = new LinkedHashMap<>();
+    private final Map<String, byte[]> images = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Request> log = new ConcurrentLinkedQueue<>();
+    private final int pagesPerImage;
+
+    private DemoSite(String address, int port, int pages, int pagesPerImage, long seed) {
+        this.pages = pages;
+        this.pagesPerImage = pagesPerImage;
+        try {
+            server = HttpServer.create(new InetSocketAddress(address, port), 128);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot serve the demo site on " + address + ":" + port, e);
+        }
+        base = "http://" + address + ":" + server.getAddress().getPort();
+        Random random = new Random(seed);
+        for (int i = 0; i < pages; i += pagesPerImage) {
+            String text = words(random, 3) + "\n" + words(random, 2) + " " + (1000 + random.nextInt(9000));
+            imageTexts.put(base + "/img/" + i + ".png", text);
+        }
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+    }
+
+    /** Starts a site with {@code pages} pages and one image per {@code pagesPerImage} pages on 127.0.0.1. */
+    public static DemoSite start(int pages, int pagesPerImage) {
+        return start("127.0.0.1", 0, pages, pagesPerImage, 42);
+    }
+
+    public static DemoSite start(String address, int port, int pages, int pagesPerImage, long seed) {
+        return new DemoSite(address, port, pages, pagesPerImage, seed);
+    }
+
+    /** The seed URL: page 0. */
+    public String seedUrl() {
+        return pageUrl(0);
+    }
+
+    public String baseUrl() {
+        return base;
+    }
+
+    public String pageUrl(int i) {
+        return base + "/page/" + i + ".html";
+    }
+
+    public List<String> pageUrls() {
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < pages; i++) {
+            urls.add(pageUrl(i));
+        }
+        return urls;
+    }
+
+    /** Image URL to the exact text rendered into it (lines separated by '\n'). */
+    public Map<String, String> imageTexts() {
+        return Collections.unmodifiableMap(imageTexts);
+    }
+
+    /** How many times each path was requested. */
+    public Map<String, Integer> hits() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        hits.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(log);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        log.add(new Request(path, System.nanoTime()));
+        hits.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+        try (ex) {
+            if (path.equals("/robots.txt")) {
+                send(ex, 200, "text/plain", "User-agent: *\nDisallow: /private/\n".getBytes(StandardCharsets.UTF_8));
+            } else if (path.equals("/")) {
+                send(ex, 301, "text/html", new byte[0], "Location", pageUrl(0));
+            } else if (path.startsWith("/page/") && path.endsWith(".html")) {
+                int i = parse(path.substring(6, path.length() - 5));
+                if (i < 0 || i >= pages) {
+                    send(ex, 404, "text/html", "<html><body>not found</body></html>".getBytes(StandardCharsets.UTF_8));
+                } else {
+                    send(ex, 200, "text/html; charset=utf-8", page(i).getBytes(StandardCharsets.UTF_8));
+                }
+            } else if (path.startsWith("/img/") && imageTexts.containsKey(base + path)) {
+                byte[] png = images.computeIfAbsent(path, p -> TextImages.png(List.of(imageTexts.get(base + p).split("\n")), "DejaVu Sans", 32, false));
+                send(ex, 200, "image/png", png);
+            } else {
+                send(ex, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private String page(int i) {
+        StringBuilder b = new StringBuilder();
+        b.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>Demo page ").append(i).append("</title></head><body>");
+        b.append("<h1>Demo page ").append(i).append("</h1><p>This is page number ").append(i)
+                .append(" of the generated demo site. It talks about ").append(WORDS[i % WORDS.length]).append(" and ")
+                .append(WORDS[(i * 7 + 3) % WORDS.length]).append(".</p><ul>");
+        for (int child : new int[] {2 * i + 1, 2 * i + 2, (i * 31 + 17) % pages, 0, i + 1}) {
+            if (child < pages && child != i) {
+                b.append("<li><a href=\"/page/").append(child).append(".html#top\">page ").append(child).append("</a></li>");
+            }
+        }
+        b.append("</ul>");
+        int img = i - i % pagesPerImage;
+        b.append("<img src=\"../img/").append(img).append(".png\" alt=\"figure\">");
+        b.append("<a href=\"/private/secret.html\">private</a>");
+        b.append("</body></html>");
+        return b.toString();
+    }
+
+    private static String words(Random r, int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(WORDS[r.nextInt(WORDS.length)]);
+        }
+        return String.join(" ", out);
+    }
+
+    private static int parse(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body, String... headers) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            ex.getResponseHeaders().set(headers[i], headers[i + 1]);
+        }
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
