@@ -150,7 +150,8 @@ public final class ConfigDef {
         };
     }
 
-    static Duration parseDuration(String s) {
+    /** Reads "250ms", "5s", "2m", "1h" or "1d"; a bare number is milliseconds. */
+    public static Duration parseDuration(String s) {
         String t = s.toLowerCase(Locale.ROOT);
         if (t.endsWith("ms")) {
             return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
