@@ -1,0 +1,75 @@
+package dev.crawlocr.ctl;
+
+import dev.crawlocr.common.config.CommonConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code crawlctl}: starts and stops crawls, shows status, tails topics, searches text, runs a local cluster. */
+@Command(name = "crawlctl", mixinStandardHelpOptions = true, version = "crawlctl 0.1.0",
+        description = "Control the crawlocr pipeline: crawls, status, topics, search and a local cluster.",
+        subcommands = {CrawlCommand.class, TailCommand.class,
+                ClusterCommand.class, CommandLine.HelpCommand.class})
+public final class Crawlctl {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
+            description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE})", scope = CommandLine.ScopeType.INHERIT)
+    String bootstrapServers;
+
+    @Option(names = "--db-url", defaultValue = "${env:DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/crawlocr}",
+            description = "PostgreSQL JDBC URL, read-only use (env DATABASE_URL; default ${DEFAULT-VALUE})", scope = CommandLine.ScopeType.INHERIT)
+    String dbUrl;
+
+    @Option(names = "--db-user", defaultValue = "${env:DATABASE_USER:-crawlocr}", description = "PostgreSQL user (env DATABASE_USER)",
+            scope = CommandLine.ScopeType.INHERIT)
+    String dbUser;
+
+    @Option(names = "--db-password", defaultValue = "${env:DATABASE_PASSWORD:-crawlocr}", description = "PostgreSQL password (env DATABASE_PASSWORD)",
+            scope = CommandLine.ScopeType.INHERIT)
+    String dbPassword;
+
+    CommonConfig kafkaConfig() {
+        return new CommonConfig(bootstrapServers, true, 24, 10 << 20, 0, "crawlctl");
+    }
+
+    /** A read-only connection to the writer's database. */
+    Connection db() {
+        try {
+            Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword);
+            c.setReadOnly(true);
+            return c;
+        } catch (SQLException e) {
+            throw new UserError("Cannot connect to PostgreSQL at " + dbUrl + " as " + dbUser + ": " + e.getMessage()
+                    + " (start it, or pass --db-url/--db-user/--db-password)", e);
+        }
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "crawlctl-logback.xml");
+        }
+        System.exit(run(args));
+    }
+
+    /** Runs one command line and returns its exit code. */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Crawlctl());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            Throwable t = e;
+            while (!(t instanceof UserError) && t.getCause() != null && t.getCause() != t) {
+                t = t.getCause();
+            }
+            if (t instanceof UserError) {
+                cmd.getErr().println("crawlctl: " + t.getMessage());
+            } else {
+                cmd.getErr().println("crawlctl: " + e);
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        return cl.execute(args);
+    }
+}
