@@ -1,0 +1,111 @@
+package dev.crawlocr.ctl;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crawlocr.common.message.Json;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code crawlctl export --crawl ID --format jsonl|csv}: every fetched page and every OCR'd image of a crawl, one
+ * record per line. Columns: kind, url, status, http_status, title, text, confidence, page_url.
+ */
+@Command(name = "export", description = "Export a crawl's pages and OCR text as JSON lines or CSV.")
+final class ExportCommand implements Callable<Integer> {
+    enum Format { jsonl, csv }
+
+    static final String SQL = """
+            SELECT 'page' AS kind, p.url, p.status, p.http_status, p.title, p.text, NULL::real AS confidence, NULL AS page_url
+            FROM pages p WHERE p.crawl_id = ?
+            UNION ALL
+            SELECT 'image', i.url, coalesce(o.status, i.status), i.http_status, NULL, o.text, o.mean_confidence,
+                   (SELECT p.url FROM page_images pi JOIN pages p ON p.crawl_id = pi.crawl_id AND p.url_hash = pi.page_url_hash
+                    WHERE pi.crawl_id = i.crawl_id AND pi.image_url_hash = i.url_hash ORDER BY p.url LIMIT 1)
+            FROM images i LEFT JOIN ocr_results o ON o.crawl_id = i.crawl_id AND o.content_hash = i.content_hash
+            WHERE i.crawl_id = ?
+            ORDER BY kind DESC, url""";
+    static final String[] COLUMNS = {"kind", "url", "status", "http_status", "title", "text", "confidence", "page_url"};
+
+    @ParentCommand
+    Crawlctl root;
+    @Option(names = "--crawl", required = true, description = "The crawl to export")
+    String crawl;
+    @Option(names = "--format", defaultValue = "jsonl", description = "jsonl or csv (default ${DEFAULT-VALUE})")
+    Format format;
+    @Option(names = {"-o", "--output"}, description = "File to write (default: standard output)")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        long rows = 0;
+        try (Connection db = root.db(); Writer out = open()) {
+            try (PreparedStatement check = db.prepareStatement("SELECT 1 FROM crawls WHERE id = ?")) {
+                check.setString(1, crawl);
+                if (!check.executeQuery().next()) {
+                    throw new UserError("Unknown crawl '" + crawl + "'. 'crawlctl crawl list' shows the crawls.");
+                }
+            }
+            if (format == Format.csv) {
+                out.write(String.join(",", COLUMNS) + "\r\n");
+            }
+            try (PreparedStatement ps = db.prepareStatement(SQL)) {
+                ps.setString(1, crawl);
+                ps.setString(2, crawl);
+                ps.setFetchSize(500);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.write(format == Format.csv ? csv(rs) : json(rs));
+                        rows++;
+                    }
+                }
+            }
+        }
+        if (output != null) {
+            System.err.println("wrote " + rows + " records to " + output);
+        }
+        return 0;
+    }
+
+    private Writer open() throws IOException {
+        return output == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+                : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+    }
+
+    private static String json(ResultSet rs) throws Exception {
+        ObjectNode o = Json.mapper().createObjectNode();
+        for (String c : COLUMNS) {
+            Object v = rs.getObject(c);
+            if (v instanceof Number n) {
+                o.put(c, n.doubleValue() == Math.rint(n.doubleValue()) && !(v instanceof Float) ? n.longValue() : n.doubleValue());
+            } else {
+                o.put(c, v == null ? null : v.toString());
+            }
+        }
+        return o + "\n";
+    }
+
+    /** RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled. */
+    private static String csv(ResultSet rs) throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < COLUMNS.length; i++) {
+            Object v = rs.getObject(COLUMNS[i]);
+            String s = v == null ? "" : v.toString();
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append(s.matches("(?s).*[\",\r\n].*") ? '"' + s.replace("\"", "\"\"") + '"' : s);
+        }
+        return b.append("\r\n").toString();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.crawlocr.ctl;
+
+import dev.crawlocr.common.Topics;
+import dev.crawlocr.common.kafka.ConsumerLag;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code crawlctl status [ID] [--watch]}: per-crawl URL counts, rates, progress and each group's lag. */
+@Command(name = "status", description = "Show crawls' progress and the consumer groups' lag.")
+final class StatusCommand implements Callable<Integer> {
+    static final Map<String, List<String>> GROUPS = Map.of(
+            Topics.GROUP_FETCHER, List.of(Topics.FRONTIER),
+            Topics.GROUP_ANALYZER, List.of(Topics.IMAGES),
+            Topics.GROUP_WRITER, List.of(Topics.DISCOVERED, Topics.PAGES, Topics.OCR));
+
+    @ParentCommand
+    Crawlctl root;
+    @Parameters(paramLabel = "ID", arity = "0..1", description = "A crawl id (default: every crawl)")
+    String crawlId;
+    @Option(names = {"-w", "--watch"}, description = "Refresh every --interval until the crawl finishes")
+    boolean watch;
+    @Option(names = "--interval", defaultValue = "2", description = "Seconds between refreshes with --watch (default ${DEFAULT-VALUE})")
+    int interval;
+
+    /** One crawl's row counts. {@code urls} maps URL status to count. */
+    record CrawlStatus(String id, String state, Map<String, Long> urls, long pages, long images, long ocrOk, long ocrFailed, long pagesLastMinute) {
+        long total() {
+            return urls.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        long pending() {
+            return urls.getOrDefault("QUEUED", 0L) + urls.getOrDefault("LEASED", 0L);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try (Connection db = root.db(); Admin admin = Kafka.admin(root.kafkaConfig())) {
+            while (true) {
+                List<CrawlStatus> crawls = crawls(db, crawlId);
+                if (crawlId != null && crawls.isEmpty()) {
+                    throw new UserError("Unknown crawl '" + crawlId + "' in " + root.dbUrl + ". 'crawlctl crawl list' shows the crawls.");
+                }
+                StringBuilder screen = new StringBuilder();
+                crawls.forEach(c -> screen.append(render(c)));
+                screen.append(lags(admin));
+                PrintStream out = System.out;
+                if (watch) {
+                    out.print("\033[H\033[2J");
+                }
+                out.print(screen);
+                out.flush();
+                boolean finished = crawlId != null && crawls.stream().allMatch(c -> !c.state().equals("RUNNING"));
+                if (!watch || finished) {
+                    return 0;
+                }
+                Thread.sleep(interval * 1000L);
+            }
+        }
+    }
+
+    static List<CrawlStatus> crawls(Connection db, String crawlId) throws SQLException {
+        List<CrawlStatus> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("""
+                SELECT c.id, c.state,
+                  (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.status = 'FETCHED'),
+                  (SELECT count(*) FROM images i WHERE i.crawl_id = c.id AND i.status = 'FETCHED'),
+                  (SELECT count(*) FROM ocr_results o WHERE o.crawl_id = c.id AND o.status = 'OK'),
+                  (SELECT count(*) FROM ocr_results o WHERE o.crawl_id = c.id AND o.status = 'FAILED'),
+                  (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.fetched_at > now() - interval '1 minute')
+                FROM crawls c WHERE (?::text IS NULL OR c.id = ?) ORDER BY c.created_at""")) {
+            ps.setString(1, crawlId);
+            ps.setString(2, crawlId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new CrawlStatus(rs.getString(1), rs.getString(2), urlCounts(db, rs.getString(1)), rs.getLong(3), rs.getLong(4),
+                            rs.getLong(5), rs.getLong(6), rs.getLong(7)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Long> urlCounts(Connection db, String crawl) throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT status, count(*) FROM urls WHERE crawl_id = ? GROUP BY status ORDER BY status")) {
+            ps.setString(1, crawl);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return counts;
+    }
+
+    static String render(CrawlStatus c) {
+        StringBuilder b = new StringBuilder();
+        b.append("crawl ").append(c.id()).append("  ").append(c.state()).append('\n');
+        b.append("  urls     ");
+        c.urls().forEach((k, v) -> b.append(k).append(' ').append(v).append("  "));
+        b.append("(total ").append(c.total()).append(")\n");
+        b.append("  stored   pages ").append(c.pages()).append("  images ").append(c.images()).append("  ocr ").append(c.ocrOk())
+                .append(c.ocrFailed() > 0 ? "  ocr failed " + c.ocrFailed() : "").append('\n');
+        b.append("  rate     ").append(c.pagesLastMinute()).append(" fetch outcomes in the last minute\n");
+        long done = c.total() - c.pending();
+        int pct = c.total() == 0 ? 0 : (int) (100 * done / c.total());
+        int filled = pct / 4;
+        b.append("  progress [").append("#".repeat(filled)).append(".".repeat(25 - filled)).append("] ").append(pct).append("% (")
+                .append(done).append('/').append(c.total()).append(")\n\n");
+        return b.toString();
+    }
+
+    static String lags(Admin admin) throws Exception {
+        StringBuilder b = new StringBuilder("consumer lag\n");
+        for (String group : List.of(Topics.GROUP_FETCHER, Topics.GROUP_ANALYZER, Topics.GROUP_WRITER)) {
+            ConsumerLag.byTopic(admin, group, GROUPS.get(group))
+                    .forEach((topic, lag) -> b.append(String.format("  %-18s %-18s %d%n", group, topic, lag)));
+        }
+        return b.toString();
+    }
+}
