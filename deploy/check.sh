@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# Offline checks of deploy/ (no Docker engine needed). Exits non-zero when any check fails; prints each check.
+#   bash deploy/check.sh
+# Checks:
+#   - docker-compose 1.29 `config -q` on deploy/docker-compose.yml, plain and with --profile monitoring
+#   - the compose model: no top-level name:, nodes scalable (no container_name, no published ports), healthchecks on
+#     /health/ready, restart policies, depends_on conditions, KAFKA_CREATE_TOPICS=false, Kafka image = pom's version
+#   - topic-init's topic list and partition/config rules against dev.crawlocr.common.Topics
+#   - Prometheus config and Grafana provisioning (YAML) and dashboard (JSON) parse and agree with each other
+#   - Dockerfiles: multi-stage build, pinned base tags, non-root USER, HEALTHCHECK, jar name = the pom's finalName,
+#     analyzer's Tesseract packages and OMP_THREAD_LIMIT=1; dockerfile-utils lint when npm can provide it
+#   - .dockerignore keeps every Maven module; shell scripts pass bash -n (and shellcheck when installed)
+set -uo pipefail
+
+deploy=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$deploy")
+cd "$root" || exit 1
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "  ok    $1"; }
+bad() {
+  failed=$((failed + 1))
+  echo "  FAIL  $1"
+  if [ -n "${2:-}" ]; then
+    while IFS= read -r l; do echo "        $l"; done <<<"$2"
+  fi
+}
+# check "description" command...: ok when the command exits 0; its output is shown on failure.
+check() {
+  local what=$1 out
+  shift
+  if out=$("$@" 2>&1); then ok "$what"; else bad "$what" "$out"; fi
+}
+
+echo "deploy/check.sh: offline checks of deploy/"
+
+if ! command -v docker-compose >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "  ..    installing Debian's docker-compose"
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; }; } >/dev/null 2>&1
+  fi
+fi
+compose_file=deploy/docker-compose.yml
+if command -v docker-compose >/dev/null 2>&1; then
+  # An empty environment file keeps a developer's deploy/.env out of the check.
+  empty_env=$(mktemp)
+  trap 'rm -f "$empty_env"' EXIT
+  dc() { docker-compose --env-file "$empty_env" -f "$compose_file" "$@"; }
+  check "docker-compose config -q ($(docker-compose version --short 2>/dev/null))" dc config -q
+  check "docker-compose --profile monitoring config -q" dc --profile monitoring config -q
+  resolved=$(dc --profile monitoring config 2>/dev/null)
+else
+  bad "docker-compose is not installed (apt-get install docker-compose)"
+  resolved=""
+fi
+
+kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' pom.xml | head -n 1)
+modules=$(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' pom.xml | tr '\n' ' ')
+
+# Structural checks in Python (YAML/JSON parsing); each result line is "ok <what>" or "FAIL <what>: <why>".
+py_out=$(RESOLVED="$resolved" KAFKA_VERSION="$kafka_version" MODULES="$modules" python3 - <<'PY' 2>&1
+import json, os, re, sys
+try:
+    import yaml
+except ImportError:
+    print("FAIL python3 has no yaml module (pip install pyyaml, or apt-get install python3-yaml)")
+    sys.exit(0)
+
+def ok(what): print("ok " + what)
+def fail(what, why): print("FAIL " + what + ": " + why)
+
+NODES = {"fetcher": "fetcher-node", "analyzer": "analyzer-node", "writer": "writer-node"}
+
+# --- compose file, as written and as resolved by docker-compose
+raw_text = open("deploy/docker-compose.yml").read()
+raw = yaml.safe_load(raw_text)
+if "name" in raw:
+    fail("compose file has no top-level name:", "docker-compose 1.29 rejects it")
+else:
+    ok("compose file has no top-level name:")
+model = yaml.safe_load(os.environ["RESOLVED"]) if os.environ["RESOLVED"].strip() else raw
+services = model.get("services", {})
+want = {"kafka", "postgres", "topic-init", "fetcher", "analyzer", "writer", "prometheus", "grafana"}
+missing = want - set(services)
+(fail("services present", "missing " + ", ".join(sorted(missing))) if missing else ok("services present: " + " ".join(sorted(want))))
+
+problems = []
+for svc, module in NODES.items():
+    s = services.get(svc, {})
+    if "container_name" in s: problems.append(svc + " has container_name")
+    if s.get("ports"): problems.append(svc + " publishes host ports")
+    hc = " ".join(map(str, (s.get("healthcheck") or {}).get("test", [])))
+    if "/health/ready" not in hc: problems.append(svc + " healthcheck does not probe /health/ready")
+    if s.get("restart") not in ("always", "unless-stopped", "on-failure"): problems.append(svc + " has no restart policy")
+    env = s.get("environment") or {}
+    if isinstance(env, list): env = dict(e.split("=", 1) if "=" in e else (e, None) for e in env)
+    if str(env.get("KAFKA_BOOTSTRAP_SERVERS")) != "kafka:9092": problems.append(svc + " KAFKA_BOOTSTRAP_SERVERS is not kafka:9092")
+    if str(env.get("KAFKA_CREATE_TOPICS")).lower() != "false": problems.append(svc + " KAFKA_CREATE_TOPICS is not false")
+    if str(env.get("OPS_PORT")) != "8080": problems.append(svc + " OPS_PORT is not 8080")
+    deps = s.get("depends_on") or {}
+    if not isinstance(deps, dict) or deps.get("kafka", {}).get("condition") != "service_healthy" \
+            or deps.get("topic-init", {}).get("condition") != "service_completed_successfully":
+        problems.append(svc + " does not wait for a healthy kafka and a completed topic-init")
+    build = s.get("build") or {}
+    df = build.get("dockerfile", "") if isinstance(build, dict) else ""
+    if not df.endswith("deploy/docker/%s.Dockerfile" % svc): problems.append(svc + " builds from " + repr(df))
+writer_env = services.get("writer", {}).get("environment") or {}
+for key in ("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD"):
+    if key not in writer_env: problems.append("writer has no " + key)
+if (services.get("writer", {}).get("depends_on") or {}).get("postgres", {}).get("condition") != "service_healthy":
+    problems.append("writer does not wait for a healthy postgres")
+if str((services.get("analyzer", {}).get("environment") or {}).get("OMP_THREAD_LIMIT")) != "1":
+    problems.append("analyzer OMP_THREAD_LIMIT is not 1")
+(fail("nodes scalable, healthchecked, restarted, configured by env", "; ".join(problems)) if problems
+ else ok("nodes scalable, healthchecked on /health/ready, restart policies, depends_on conditions, env config"))
+
+kv = os.environ["KAFKA_VERSION"]
+images = {svc: services.get(svc, {}).get("image", "") for svc in ("kafka", "topic-init")}
+bad_images = {k: v for k, v in images.items() if v != "apache/kafka:" + kv}
+(fail("kafka images pinned to the pom's kafka.version " + kv, str(bad_images)) if bad_images or not kv
+ else ok("kafka and topic-init use apache/kafka:" + kv + " (pom kafka.version)"))
+kenv = services.get("kafka", {}).get("environment") or {}
+need = {"KAFKA_PROCESS_ROLES": "broker,controller", "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR": "1",
+        "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR": "1", "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR": "1",
+        "KAFKA_DEFAULT_REPLICATION_FACTOR": "1"}
+wrong = [k for k, v in need.items() if str(kenv.get(k)) != v]
+listeners = str(kenv.get("KAFKA_ADVERTISED_LISTENERS", ""))
+if "PLAINTEXT://kafka:9092" not in listeners or ":9094" not in listeners: wrong.append("KAFKA_ADVERTISED_LISTENERS " + listeners)
+ports = " ".join(map(str, services.get("kafka", {}).get("ports", [])))
+if "9094" not in ports: wrong.append("kafka does not publish 9094")
+(fail("kafka: KRaft single node, replication 1, internal and host listeners", "; ".join(wrong)) if wrong
+ else ok("kafka: KRaft single node, replication 1, listeners kafka:9092 and localhost:9094"))
+for svc in ("prometheus", "grafana"):
+    if "monitoring" not in (services.get(svc, {}).get("profiles") or []):
+        fail(svc + " in profile monitoring", "profiles: " + str(services.get(svc, {}).get("profiles")))
+        break
+else:
+    ok("prometheus and grafana only in profile monitoring")
+
+# --- topic-init against common's Topics
+topics_java = open("common/src/main/java/dev/crawlocr/common/Topics.java").read()
+consts = dict(re.findall(r'public static final String (\w+) = "(crawl\.[\w.-]+)"', topics_java))
+script = open("deploy/kafka/create-topics.sh").read()
+rows = {m.group(1): (m.group(2), m.group(3)) for m in re.finditer(r'^\s*"(crawl\.[\w.-]+)\s+(\S+)\s+(\S+)"\s*$', script, re.M)}
+problems = []
+if set(consts.values()) != set(rows):
+    problems.append("Topics.java has %s, create-topics.sh has %s" % (sorted(consts.values()), sorted(rows)))
+single = {consts.get(c) for c in re.findall(r'topic\.equals\((\w+)\)', topics_java.split("partitionsFor", 1)[-1].split("}", 1)[0])}
+for name, (parts, configs) in rows.items():
+    if name in single and parts != "1": problems.append(name + " must have 1 partition")
+    if name not in single and parts != "$partitions": problems.append(name + " must use $partitions")
+compact = {consts.get(c) for c in re.findall(r'case ([\w, ]+) -> Map\.of\("cleanup\.policy", "compact"\)', topics_java) for c in [x.strip() for x in c.split(",")]}
+capped = set()
+for group in re.findall(r'case ([\w, ]+) -> Map\.of\("max\.message\.bytes"', topics_java):
+    capped |= {consts.get(c.strip()) for c in group.split(",")}
+for name, (parts, configs) in rows.items():
+    if (name in compact) != ("cleanup.policy=compact" in configs): problems.append(name + " compaction differs from Topics.configsFor")
+    if (name in capped) != ("max.message.bytes=" in configs): problems.append(name + " max.message.bytes differs from Topics.configsFor")
+m = re.search(r'KAFKA_TOPIC_PARTITIONS:-(\d+)', script)
+if not m or int(m.group(1)) < 24: problems.append("default partitions below 24")
+(fail("topic-init matches common Topics (names, partitions, configs)", "; ".join(problems)) if problems
+ else ok("topic-init creates all %d topics of Topics.java; 1 partition for %s; compact %s; image cap on %s"
+         % (len(rows), ",".join(sorted(single)), ",".join(sorted(compact)), ",".join(sorted(capped)))))
+
+# --- Prometheus and Grafana
+try:
+    prom = yaml.safe_load(open("deploy/monitoring/prometheus.yml"))
+    jobs = {j["job_name"]: j for j in prom["scrape_configs"]}
+    problems = []
+    for svc in NODES:
+        sd = (jobs.get(svc) or {}).get("dns_sd_configs") or [{}]
+        if svc not in sd[0].get("names", []) or sd[0].get("port") != 8080:
+            problems.append(svc + " is not scraped through dns_sd_configs on port 8080")
+    (fail("prometheus.yml scrapes every node", "; ".join(problems)) if problems
+     else ok("prometheus.yml parses; dns_sd_configs for fetcher, analyzer, writer on :8080"))
+except Exception as e:
+    fail("prometheus.yml parses", repr(e))
+
+try:
+    ds = yaml.safe_load(open("deploy/monitoring/grafana/provisioning/datasources/prometheus.yml"))
+    prov = yaml.safe_load(open("deploy/monitoring/grafana/provisioning/dashboards/crawlocr.yml"))
+    uid = ds["datasources"][0]["uid"]
+    dash_dir = prov["providers"][0]["options"]["path"]
+    mounts = " ".join(map(str, services.get("grafana", {}).get("volumes", [])))
+    if dash_dir not in mounts: raise ValueError("dashboard path %s is not mounted into grafana" % dash_dir)
+    ok("grafana provisioning parses (datasource uid %s, dashboards from %s)" % (uid, dash_dir))
+except Exception as e:
+    fail("grafana provisioning parses", repr(e))
+    uid = None
+
+try:
+    dash = json.load(open("deploy/monitoring/grafana/dashboards/crawlocr.json"))
+    problems, exprs, ids = [], [], []
+    for p in dash["panels"]:
+        ids.append(p["id"])
+        if p["type"] == "row": continue
+        if uid and p.get("datasource", {}).get("uid") != uid: problems.append("panel %r uses another datasource" % p["title"])
+        if not p.get("targets"): problems.append("panel %r has no query" % p["title"])
+        exprs += [t["expr"] for t in p.get("targets", [])]
+    if len(ids) != len(set(ids)): problems.append("duplicate panel ids")
+    text = " ".join(exprs)
+    for metric in ("pipeline_records_consumed_total", "pipeline_records_inflight", "pipeline_partitions_paused",
+                   "pipeline_records_deadlettered_total", "jvm_memory_used_bytes"):
+        if metric not in text: problems.append("no panel shows " + metric)
+    (fail("grafana dashboard", "; ".join(problems)) if problems
+     else ok("grafana dashboard parses: %d panels, %d queries" % (len(ids), len(exprs))))
+except Exception as e:
+    fail("grafana dashboard parses", repr(e))
+
+# --- Dockerfiles
+problems = []
+for svc, module in NODES.items():
+    path = "deploy/docker/%s.Dockerfile" % svc
+    try:
+        text = open(path).read()
+    except OSError as e:
+        problems.append(str(e)); continue
+    lines = [l.strip() for l in re.sub(r"\\\n", " ", text).splitlines() if l.strip() and not l.strip().startswith("#")]
+    froms = [l for l in lines if l.upper().startswith("FROM ")]
+    if len(froms) < 2 or not re.match(r"FROM \S+ AS build$", froms[0], re.I):
+        problems.append(path + ": not a multi-stage build starting with FROM ... AS build")
+    for f in froms:
+        image = f.split()[1]
+        if image.lower() == "build": continue
+        if ":" not in image or image.endswith(":latest"): problems.append(path + ": base image not pinned: " + image)
+    final = lines[lines.index(froms[-1]):]
+    users = [l.split()[1] for l in final if l.upper().startswith("USER ")]
+    if not users or users[-1].split(":")[0] in ("root", "0"): problems.append(path + ": final stage does not run as a non-root USER")
+    if not any(l.upper().startswith("HEALTHCHECK ") and "/health/ready" in l for l in final):
+        problems.append(path + ": no HEALTHCHECK on /health/ready")
+    if "mvn -B -q -pl %s -am package -DskipTests" % module not in " ".join(lines):
+        problems.append(path + ": does not build with mvn -B -q -pl %s -am package -DskipTests" % module)
+    pom = open("%s/pom.xml" % module).read()
+    fn = re.search(r"<finalName>([^<]+)</finalName>", pom)
+    if not fn or "%s/target/%s.jar" % (module, fn.group(1)) not in text:
+        problems.append(path + ": copies a jar other than %s/target/<finalName>.jar of %s/pom.xml" % (module, module))
+    if svc == "analyzer":
+        for needle in ("libtesseract5", "tesseract-ocr-eng", "tesseract-ocr-kor", "OMP_THREAD_LIMIT=1"):
+            if needle not in text: problems.append(path + ": missing " + needle)
+(fail("Dockerfiles", "; ".join(problems)) if problems
+ else ok("Dockerfiles: multi-stage Maven build, pinned bases, non-root USER, HEALTHCHECK, jar = pom finalName, analyzer Tesseract eng+kor"))
+
+# --- .dockerignore keeps the reactor buildable
+try:
+    ignored = [l.strip().strip("/") for l in open(".dockerignore") if l.strip() and not l.startswith("#")]
+    lost = [m for m in os.environ["MODULES"].split() + ["pom.xml"] if m in ignored]
+    (fail(".dockerignore keeps every Maven module", "ignores " + ", ".join(lost)) if lost
+     else ok(".dockerignore keeps pom.xml and every module; ignores " + " ".join(ignored)))
+except OSError as e:
+    fail(".dockerignore exists", str(e))
+PY
+)
+while IFS= read -r line; do
+  case "$line" in
+    ok\ *) ok "${line#ok }" ;;
+    FAIL\ *) bad "${line#FAIL }" ;;
+    *) [ -n "$line" ] && bad "python check: $line" ;;
+  esac
+done <<<"$py_out"
+
+for script in deploy/kafka/create-topics.sh deploy/check.sh; do
+  check "bash -n $script" bash -n "$script"
+done
+if command -v shellcheck >/dev/null 2>&1; then
+  check "shellcheck deploy/kafka/create-topics.sh deploy/check.sh" shellcheck deploy/kafka/create-topics.sh deploy/check.sh
+fi
+
+# dockerfile-utils (the Dockerfile language server's linter), from the npm registry, cached per user.
+lint_dir=${XDG_CACHE_HOME:-$HOME/.cache}/crawlocr/dockerfile-utils-0.16.3
+lint="$lint_dir/node_modules/.bin/dockerfile-utils"
+if [ ! -x "$lint" ] && command -v npm >/dev/null 2>&1; then
+  mkdir -p "$lint_dir" && npm install --prefix "$lint_dir" --no-audit --no-fund --silent dockerfile-utils@0.16.3 >/dev/null 2>&1
+fi
+if [ -x "$lint" ]; then
+  for f in deploy/docker/*.Dockerfile; do
+    # Any diagnostic, warning or error, fails the check.
+    out=$("$lint" lint "$f" 2>&1)
+    if [ -z "$out" ]; then ok "dockerfile-utils lint $f"; else bad "dockerfile-utils lint $f" "$out"; fi
+  done
+else
+  echo "  skip  dockerfile-utils lint (npm could not install dockerfile-utils@0.16.3)"
+fi
+
+echo "deploy-check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
