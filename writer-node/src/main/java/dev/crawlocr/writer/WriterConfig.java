@@ -1,0 +1,109 @@
+package dev.crawlocr.writer;
+
+import static dev.crawlocr.common.config.ConfigDef.Type.BOOLEAN;
+import static dev.crawlocr.common.config.ConfigDef.Type.DURATION;
+import static dev.crawlocr.common.config.ConfigDef.Type.INT;
+import static dev.crawlocr.common.config.ConfigDef.Type.LONG;
+import static dev.crawlocr.common.config.ConfigDef.Type.PASSWORD;
+import static dev.crawlocr.common.config.ConfigDef.Type.STRING;
+
+import dev.crawlocr.common.config.CommonConfig;
+import dev.crawlocr.common.config.Config;
+import dev.crawlocr.common.config.ConfigDef;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The writer's configuration, from environment variables or {@code --flags}. Immutable.
+ *
+ * @param databaseUrl        JDBC URL of the crawl database
+ * @param poolSize           connections in the pool
+ * @param batchSize          records written per transaction, per sink
+ * @param batchLinger        how long a sink waits to fill a batch
+ * @param queueCapacity      records queued per sink before its partitions are paused
+ * @param dbMaxBackoff       longest wait between retries while the database is unreachable
+ * @param registryCacheSize  recently seen URL hashes kept in memory in front of the registry
+ * @param schedulerEnabled   whether this instance runs the frontier scheduler
+ * @param schedulerInterval  pause between scheduler rounds when nothing was due
+ * @param schedulerBatch     URLs leased per round at most
+ * @param schedulerPerHost   URLs of one host leased per round at most
+ * @param frontierMaxLag     the scheduler emits only while the fetchers' lag on crawl.frontier is below this
+ * @param lease              how long a fetcher has for a URL before it is emitted again
+ * @param maxAttempts        fetch attempts of a URL that keeps failing transiently (FETCH_ERROR)
+ * @param retryDelay         wait before a URL that failed transiently is due again
+ * @param completionSettle   how long a crawl must look finished before it is marked finished
+ * @param completionInterval how often crawls are checked for completion
+ */
+public record WriterConfig(
+        CommonConfig common,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        int poolSize,
+        int batchSize,
+        Duration batchLinger,
+        int queueCapacity,
+        Duration dbMaxBackoff,
+        long registryCacheSize,
+        boolean schedulerEnabled,
+        Duration schedulerInterval,
+        int schedulerBatch,
+        int schedulerPerHost,
+        long frontierMaxLag,
+        Duration lease,
+        int maxAttempts,
+        Duration retryDelay,
+        Duration completionSettle,
+        Duration completionInterval) {
+
+    public static final ConfigDef DEF = new ConfigDef().include(CommonConfig.DEF)
+            .define("DATABASE_URL", STRING, "jdbc:postgresql://127.0.0.1:5432/crawlocr", "JDBC URL of the crawl database")
+            .define("DATABASE_USER", STRING, "crawlocr", "Database user")
+            .define("DATABASE_PASSWORD", PASSWORD, "crawlocr", "Database password")
+            .define("DATABASE_POOL_SIZE", INT, "8", ConfigDef.between(2, 200), "between 2 and 200", "Connections in the pool")
+            .define("WRITER_BATCH_SIZE", INT, "500", ConfigDef.between(1, 100_000), "between 1 and 100000",
+                    "Records written per transaction, per sink")
+            .define("WRITER_BATCH_LINGER", DURATION, "50ms", "How long a sink waits to fill a batch")
+            .define("WRITER_QUEUE_CAPACITY", INT, "5000", ConfigDef.between(1, 1_000_000), "between 1 and 1000000",
+                    "Records queued per sink before its partitions are paused")
+            .define("WRITER_DB_MAX_BACKOFF", DURATION, "10s", ConfigDef.positiveDuration(), "positive",
+                    "Longest wait between retries while the database is unreachable")
+            .define("WRITER_REGISTRY_CACHE_SIZE", LONG, "1000000", ConfigDef.atLeast(0), ">= 0",
+                    "Recently seen URL hashes kept in memory in front of the registry; 0 disables the cache")
+            .define("WRITER_SCHEDULER_ENABLED", BOOLEAN, "true", "Run the frontier scheduler in this instance")
+            .define("WRITER_SCHEDULER_INTERVAL", DURATION, "500ms", ConfigDef.positiveDuration(), "positive",
+                    "Pause between scheduler rounds when nothing was due")
+            .define("WRITER_SCHEDULER_BATCH", INT, "1000", ConfigDef.between(1, 100_000), "between 1 and 100000",
+                    "URLs leased per scheduler round at most")
+            .define("WRITER_SCHEDULER_PER_HOST", INT, "50", ConfigDef.between(1, 100_000), "between 1 and 100000",
+                    "URLs of one host leased per scheduler round at most")
+            .define("WRITER_FRONTIER_MAX_LAG", LONG, "10000", ConfigDef.atLeast(1), ">= 1",
+                    "Emit only while the fetchers' consumer lag on crawl.frontier is below this")
+            .define("WRITER_LEASE", DURATION, "5m", ConfigDef.positiveDuration(), "positive",
+                    "Time a fetcher has for a URL before it is emitted again")
+            .define("WRITER_MAX_ATTEMPTS", INT, "3", ConfigDef.between(1, 100), "between 1 and 100",
+                    "Fetch attempts of a URL that keeps failing transiently")
+            .define("WRITER_RETRY_DELAY", DURATION, "30s", "Wait before a transiently failed URL is due again")
+            .define("WRITER_COMPLETION_SETTLE", DURATION, "10s", "How long a crawl must look finished before it is marked finished")
+            .define("WRITER_COMPLETION_INTERVAL", DURATION, "1s", ConfigDef.positiveDuration(), "positive",
+                    "How often running crawls are checked for completion");
+
+    public static WriterConfig from(Config c) {
+        return new WriterConfig(CommonConfig.from(c), c.string("DATABASE_URL"), c.string("DATABASE_USER"), c.string("DATABASE_PASSWORD"),
+                c.integer("DATABASE_POOL_SIZE"), c.integer("WRITER_BATCH_SIZE"), c.duration("WRITER_BATCH_LINGER"),
+                c.integer("WRITER_QUEUE_CAPACITY"), c.duration("WRITER_DB_MAX_BACKOFF"), c.longValue("WRITER_REGISTRY_CACHE_SIZE"),
+                c.bool("WRITER_SCHEDULER_ENABLED"), c.duration("WRITER_SCHEDULER_INTERVAL"), c.integer("WRITER_SCHEDULER_BATCH"),
+                c.integer("WRITER_SCHEDULER_PER_HOST"), c.longValue("WRITER_FRONTIER_MAX_LAG"), c.duration("WRITER_LEASE"),
+                c.integer("WRITER_MAX_ATTEMPTS"), c.duration("WRITER_RETRY_DELAY"), c.duration("WRITER_COMPLETION_SETTLE"),
+                c.duration("WRITER_COMPLETION_INTERVAL"));
+    }
+
+    public static Config parse(Map<String, String> env, String... args) {
+        return DEF.parse(env, args);
+    }
+
+    @Override
+    public String toString() {
+        return "WriterConfig[databaseUrl=" + databaseUrl + ", databaseUser=" + databaseUser + ", databasePassword=[hidden], ...]";
+    }
+}

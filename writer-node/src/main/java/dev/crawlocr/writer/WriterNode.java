@@ -1,0 +1,151 @@
+package dev.crawlocr.writer;
+
+import dev.crawlocr.common.Topics;
+import dev.crawlocr.common.config.Config;
+import dev.crawlocr.common.kafka.Clients;
+import dev.crawlocr.common.kafka.DeadLetters;
+import dev.crawlocr.common.kafka.PipelineConsumer;
+import dev.crawlocr.common.kafka.TopicAdmin;
+import dev.crawlocr.common.ops.NodeMain;
+import dev.crawlocr.common.ops.OpsServer;
+import dev.crawlocr.writer.db.Database;
+import dev.crawlocr.writer.frontier.ConsumerLag;
+import dev.crawlocr.writer.frontier.FrontierScheduler;
+import dev.crawlocr.writer.frontier.Leases;
+import dev.crawlocr.writer.lifecycle.CompletionWatcher;
+import dev.crawlocr.writer.pipeline.BatchSink;
+import dev.crawlocr.writer.pipeline.BatchingHandler;
+import dev.crawlocr.writer.registry.SeenUrls;
+import dev.crawlocr.writer.registry.UrlRegistry;
+import dev.crawlocr.writer.sink.CrawlSink;
+import dev.crawlocr.writer.sink.FetchResultSink;
+import dev.crawlocr.writer.sink.OcrSink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writer node: the only node that talks to PostgreSQL. Consumes {@code crawl.jobs} (crawl rows),
+ * {@code crawl.discovered} (URL registry), {@code crawl.pages} and {@code crawl.ocr} (stored results), each with
+ * its own consumer in group {@code crawlocr-writer} and its own batching sink; runs the frontier scheduler and
+ * the completion watcher. {@link #close()} stops the consumers first (they wait for batches in flight), then the
+ * rest.
+ */
+public final class WriterNode implements NodeMain.Node {
+    private static final Logger log = LoggerFactory.getLogger(WriterNode.class);
+
+    private final WriterConfig config;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<PipelineConsumer> consumers = new ArrayList<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final OpsServer ops;
+    private final Database db;
+
+    public static WriterNode start(Map<String, String> env, String... args) {
+        Config parsed = WriterConfig.parse(env, args);
+        log.info("writer-node configuration:\n{}", parsed.describe());
+        return new WriterNode(WriterConfig.from(parsed));
+    }
+
+    private WriterNode(WriterConfig config) {
+        this.config = config;
+        try {
+            if (config.common().createTopics()) {
+                TopicAdmin.ensureTopics(config.common());
+            }
+            ops = keep(new OpsServer(config.common().opsPort(), "writer-node"));
+            var metrics = ops.registry();
+            db = keep(new Database(config.databaseUrl(), config.databaseUser(), config.databasePassword(), config.poolSize(), metrics));
+            db.migrate();
+            KafkaProducer<byte[], byte[]> producer = keep(Clients.producer(config.common(), "writer"));
+            Admin admin = keep(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers(),
+                    AdminClientConfig.CLIENT_ID_CONFIG, "writer-admin-" + config.common().nodeId())));
+            ConsumerLag lag = new ConsumerLag(admin);
+            DeadLetters deadLetters = new DeadLetters(producer, config.common().imageMaxBytes());
+
+            FrontierScheduler scheduler = config.schedulerEnabled()
+                    ? new FrontierScheduler(new Leases(db), producer, lag, new FrontierScheduler.Settings(config.schedulerInterval(),
+                    config.schedulerBatch(), config.schedulerPerHost(), config.frontierMaxLag(), config.lease()), metrics)
+                    : null;
+            UrlRegistry registry = new UrlRegistry(new SeenUrls(config.registryCacheSize(), metrics),
+                    scheduler == null ? () -> { } : scheduler::wake, metrics);
+
+            consume(Topics.JOBS, new CrawlSink(metrics), deadLetters);
+            consume(Topics.DISCOVERED, registry, deadLetters);
+            consume(Topics.PAGES, new FetchResultSink(config.maxAttempts(), config.retryDelay(), metrics), deadLetters);
+            consume(Topics.OCR, new OcrSink(metrics), deadLetters);
+            // Closed in reverse order: consumers (draining into live sinks) before sinks, scheduler and producer.
+            if (scheduler != null) {
+                keep(scheduler);
+            }
+            keep(new CompletionWatcher(db, lag, producer, config.completionSettle(), config.completionInterval(), metrics));
+            consumers.forEach(c -> keep(c.start()));
+            ops.readiness(() -> consumers.stream().allMatch(PipelineConsumer::isReady));
+            log.info("writer-node started: database {}, scheduler {}", config.databaseUrl(), config.schedulerEnabled() ? "on" : "off");
+        } catch (RuntimeException e) {
+            closeResources();
+            throw e;
+        }
+    }
+
+    private <T> void consume(String topic, BatchSink<T> sink, DeadLetters deadLetters) {
+        var metrics = ops.registry();
+        BatchingHandler<T> handler = keep(new BatchingHandler<>(sink, db, config.batchSize(), config.batchLinger(),
+                config.queueCapacity(), config.dbMaxBackoff(), metrics));
+        var consumer = Clients.consumer(config.common(), Topics.GROUP_WRITER, "writer-" + sink.name(), config.batchSize());
+        var options = new PipelineConsumer.Options("writer-" + sink.name(), List.of(topic), config.queueCapacity() * 2,
+                Duration.ofSeconds(1), Duration.ofSeconds(20));
+        consumers.add(new PipelineConsumer(consumer, handler, deadLetters, options, handler::isFull, metrics));
+    }
+
+    private <T extends AutoCloseable> T keep(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    /** The ops server's port (useful with OPS_PORT=0). */
+    public int opsPort() {
+        return ops.port();
+    }
+
+    @Override
+    public Throwable awaitFailure() throws InterruptedException {
+        while (!closed.await(500, TimeUnit.MILLISECONDS)) {
+            for (PipelineConsumer c : consumers) {
+                if (c.failure() != null) {
+                    return c.failure();
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        closeResources();
+        closed.countDown();
+        log.info("writer-node stopped");
+    }
+
+    private void closeResources() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("Error while closing {}: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        resources.clear();
+    }
+}

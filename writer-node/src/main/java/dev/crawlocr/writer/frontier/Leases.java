@@ -1,0 +1,81 @@
+package dev.crawlocr.writer.frontier;
+
+import dev.crawlocr.common.message.FetchTask;
+import dev.crawlocr.common.message.UrlKind;
+import dev.crawlocr.writer.db.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Leases due URLs in one transaction. Due means {@code next_fetch_at <= now()} in a RUNNING crawl: new URLs,
+ * URLs whose lease expired (while LEASED, next_fetch_at is the lease end), retries and recrawls. Rows another
+ * writer is leasing are skipped ({@code FOR UPDATE SKIP LOCKED}), so several writers never lease one URL twice.
+ * At most {@code perHost} URLs of one host are taken per round, from the oldest {@code scan} due URLs.
+ */
+public final class Leases {
+
+    private static final String LEASE = """
+            WITH cand AS (
+                SELECT u.crawl_id, u.url_hash, u.host, u.next_fetch_at, u.status AS prev_status
+                FROM urls u
+                WHERE u.next_fetch_at <= now()
+                  AND u.crawl_id IN (SELECT id FROM crawls WHERE state = 'RUNNING')
+                ORDER BY u.next_fetch_at
+                LIMIT ?
+                FOR UPDATE OF u SKIP LOCKED
+            ), chosen AS (
+                SELECT * FROM (
+                    SELECT cand.*, row_number() OVER (PARTITION BY crawl_id, host ORDER BY next_fetch_at) AS rn FROM cand
+                ) r
+                WHERE rn <= ?
+                ORDER BY next_fetch_at
+                LIMIT ?
+            )
+            UPDATE urls u SET status = 'LEASED', attempts = u.attempts + 1, lease_until = ?, next_fetch_at = ?
+            FROM chosen ch
+            WHERE u.crawl_id = ch.crawl_id AND u.url_hash = ch.url_hash
+            RETURNING u.crawl_id, u.url, u.host, u.kind, u.depth, u.attempts, ch.prev_status""";
+
+    /** The tasks leased in one round, and how many of them were re-emits after an expired lease. */
+    public record Round(List<FetchTask> tasks, int expired) {
+    }
+
+    private final Database db;
+
+    public Leases(Database db) {
+        this.db = db;
+    }
+
+    public Round lease(int batch, int perHost, Duration lease) throws SQLException {
+        long until = Instant.now().plus(lease).toEpochMilli();
+        OffsetDateTime untilTs = OffsetDateTime.ofInstant(Instant.ofEpochMilli(until), ZoneOffset.UTC);
+        return db.inTransaction("lease", c -> {
+            List<FetchTask> tasks = new ArrayList<>();
+            int expired = 0;
+            try (PreparedStatement ps = c.prepareStatement(LEASE)) {
+                ps.setInt(1, Math.max(batch * 4, batch + 1000));
+                ps.setInt(2, perHost);
+                ps.setInt(3, batch);
+                ps.setObject(4, untilTs);
+                ps.setObject(5, untilTs);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tasks.add(new FetchTask(FetchTask.SCHEMA, rs.getString(1), rs.getString(2), rs.getString(3),
+                                UrlKind.valueOf(rs.getString(4)), rs.getInt(5), rs.getInt(6), until));
+                        if ("LEASED".equals(rs.getString(7))) {
+                            expired++;
+                        }
+                    }
+                }
+            }
+            return new Round(tasks, expired);
+        });
+    }
+}

@@ -1,0 +1,25 @@
+package dev.crawlocr.writer.pipeline;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Writes a batch of decoded records in the caller's transaction. Must be idempotent: writing the same records
+ * again (redelivery, replay) changes no row counts. Implementations are called from one thread at a time.
+ */
+public interface BatchSink<T> {
+
+    /** Names the sink in thread names, metrics and dead letters, e.g. "pages". */
+    String name();
+
+    /** Decodes one record value; throws {@code BadRecordException} for a record that can never be written. */
+    T decode(byte[] key, byte[] value);
+
+    /** Writes the batch; the caller commits. Throwing rolls the whole batch back. */
+    void write(Connection c, List<T> batch) throws SQLException;
+
+    /** Called after the batch's transaction committed (e.g. to fill caches or wake the scheduler). */
+    default void afterCommit(List<T> batch) {
+    }
+}

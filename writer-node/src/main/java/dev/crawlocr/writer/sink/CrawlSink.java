@@ -1,0 +1,71 @@
+package dev.crawlocr.writer.sink;
+
+import dev.crawlocr.common.message.CrawlJob;
+import dev.crawlocr.common.message.Json;
+import dev.crawlocr.writer.pipeline.BatchSink;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Keeps the {@code crawls} table in step with {@code crawl.jobs}: one row per crawl id, latest job wins, except
+ * that a FINISHED crawl stays finished. A STOPPED job stops the scheduler for that crawl. Tombstones are ignored.
+ */
+public final class CrawlSink implements BatchSink<CrawlJob> {
+
+    private static final String UPSERT = """
+            INSERT INTO crawls AS c (id, state, seeds, scope, politeness, ocr, recrawl_interval_s, created_at)
+            VALUES (?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET
+                state = CASE WHEN c.state = 'FINISHED' THEN 'FINISHED' ELSE EXCLUDED.state END,
+                seeds = EXCLUDED.seeds, scope = EXCLUDED.scope, politeness = EXCLUDED.politeness, ocr = EXCLUDED.ocr,
+                recrawl_interval_s = EXCLUDED.recrawl_interval_s, updated_at = now()
+            WHERE (c.state, c.seeds, c.scope, c.politeness, c.ocr, c.recrawl_interval_s)
+                  IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.seeds, EXCLUDED.scope, EXCLUDED.politeness, EXCLUDED.ocr,
+                                    EXCLUDED.recrawl_interval_s)""";
+
+    private final Counter rows;
+
+    public CrawlSink(MeterRegistry metrics) {
+        this.rows = Sql.rows(metrics, "crawls");
+    }
+
+    @Override
+    public String name() {
+        return "jobs";
+    }
+
+    @Override
+    public CrawlJob decode(byte[] key, byte[] value) {
+        return value == null ? null : Json.decode(value, CrawlJob.class);
+    }
+
+    @Override
+    public void write(Connection c, List<CrawlJob> batch) throws SQLException {
+        Map<String, CrawlJob> latest = new LinkedHashMap<>();
+        batch.stream().filter(Objects::nonNull).forEach(j -> latest.put(j.crawlId(), j));
+        if (latest.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            for (CrawlJob j : latest.values()) {
+                ps.setString(1, j.crawlId());
+                ps.setString(2, j.state().name());
+                ps.setString(3, new String(Json.encode(j.seeds()), java.nio.charset.StandardCharsets.UTF_8));
+                ps.setString(4, new String(Json.encode(j.scope()), java.nio.charset.StandardCharsets.UTF_8));
+                ps.setString(5, new String(Json.encode(j.politeness()), java.nio.charset.StandardCharsets.UTF_8));
+                ps.setString(6, new String(Json.encode(j.ocr()), java.nio.charset.StandardCharsets.UTF_8));
+                ps.setLong(7, j.politeness().recrawlIntervalSeconds());
+                ps.setObject(8, Sql.ts(j.createdAt().toEpochMilli()));
+                ps.addBatch();
+            }
+            rows.increment(Sql.executeBatch(ps));
+        }
+    }
+}

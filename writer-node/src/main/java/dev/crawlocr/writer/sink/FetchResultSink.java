@@ -1,0 +1,67 @@
+package dev.crawlocr.writer.sink;
+
+import dev.crawlocr.common.Hashes;
+import dev.crawlocr.common.message.FetchResult;
+import dev.crawlocr.common.message.Json;
+import dev.crawlocr.common.message.UrlKind;
+import dev.crawlocr.writer.pipeline.BatchSink;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stores fetch outcomes from {@code crawl.pages}: a PAGE outcome goes to {@code pages} (and its image references
+ * to {@code page_images}), an IMAGE outcome to {@code images}; every outcome updates its URL's status and releases
+ * its lease ({@link UrlOutcomes}). Within a batch only the latest outcome per URL is kept.
+ */
+public final class FetchResultSink implements BatchSink<FetchResultSink.Outcome> {
+
+    /** A decoded outcome with its URL hash. */
+    public record Outcome(FetchResult result, byte[] urlHash) {
+        String key() {
+            return result.crawlId() + '\0' + Hashes.hex(urlHash);
+        }
+    }
+
+    private final PageRows pages;
+    private final ImageRows images;
+    private final UrlOutcomes urls;
+
+    public FetchResultSink(int maxAttempts, Duration retryDelay, MeterRegistry metrics) {
+        this.pages = new PageRows(metrics);
+        this.images = new ImageRows(metrics);
+        this.urls = new UrlOutcomes(maxAttempts, retryDelay, metrics);
+    }
+
+    @Override
+    public String name() {
+        return "pages";
+    }
+
+    @Override
+    public Outcome decode(byte[] key, byte[] value) {
+        FetchResult r = Json.decode(value, FetchResult.class);
+        return new Outcome(r, Hashes.urlHash(r.url()));
+    }
+
+    @Override
+    public void write(Connection c, List<Outcome> batch) throws SQLException {
+        Map<String, Outcome> latest = new LinkedHashMap<>();
+        for (Outcome o : batch) {
+            latest.merge(o.key(), o, (a, b) -> b.result().fetchedAtMs() >= a.result().fetchedAtMs() ? b : a);
+        }
+        List<Outcome> pageOutcomes = new ArrayList<>();
+        List<Outcome> imageOutcomes = new ArrayList<>();
+        for (Outcome o : latest.values()) {
+            (o.result().kind() == UrlKind.IMAGE ? imageOutcomes : pageOutcomes).add(o);
+        }
+        pages.write(c, pageOutcomes);
+        images.write(c, imageOutcomes);
+        urls.write(c, new ArrayList<>(latest.values()));
+    }
+}

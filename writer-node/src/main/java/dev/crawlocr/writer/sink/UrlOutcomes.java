@@ -1,0 +1,122 @@
+package dev.crawlocr.writer.sink;
+
+import dev.crawlocr.common.Urls;
+import dev.crawlocr.common.message.FetchResult;
+import dev.crawlocr.common.message.FetchStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Applies fetch outcomes to the registry: sets the URL's status and last HTTP status, releases its lease and
+ * decides when it is due again. FETCH_ERROR is retried after {@code retryDelay} until {@code maxAttempts}; a final
+ * outcome is due again only when the crawl has a recrawl interval. A DENIED outcome whose reason names an expired
+ * lease was never fetched: the URL is due again at once (unless a newer lease is already out). An older outcome
+ * never overwrites a newer one, so replays change nothing. Non-fetched outcomes are also kept in
+ * {@code fetch_errors}. Rows are written in key order, so concurrent writers cannot deadlock on them.
+ */
+final class UrlOutcomes {
+
+    private static final String UPSERT_URL = """
+            INSERT INTO urls AS u (crawl_id, url_hash, url, host, kind, depth, status, attempts, last_http_status, fetched_at,
+                next_fetch_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+            ON CONFLICT (crawl_id, url_hash) DO UPDATE SET
+                status = CASE WHEN EXCLUDED.status = 'QUEUED' AND u.status = 'LEASED' AND u.next_fetch_at > now()
+                              THEN 'LEASED' ELSE EXCLUDED.status END,
+                last_http_status = EXCLUDED.last_http_status,
+                fetched_at = EXCLUDED.fetched_at,
+                lease_until = CASE WHEN EXCLUDED.status = 'QUEUED' AND u.status = 'LEASED' AND u.next_fetch_at > now()
+                                   THEN u.lease_until END,
+                next_fetch_at = CASE
+                    WHEN EXCLUDED.status = 'QUEUED' THEN
+                        CASE WHEN u.status = 'LEASED' AND u.next_fetch_at > now() THEN u.next_fetch_at ELSE now() END
+                    WHEN EXCLUDED.status = 'FETCH_ERROR' THEN
+                        CASE WHEN u.attempts < ? THEN now() + ? * interval '1 millisecond' END
+                    ELSE (SELECT CASE WHEN c.recrawl_interval_s > 0
+                                      THEN EXCLUDED.fetched_at + c.recrawl_interval_s * interval '1 second' END
+                          FROM crawls c WHERE c.id = u.crawl_id)
+                END
+            WHERE u.fetched_at IS NULL OR u.fetched_at < EXCLUDED.fetched_at""";
+
+    private static final String INSERT_ERROR = """
+            INSERT INTO fetch_errors (crawl_id, url_hash, fetched_at, url, kind, status, reason, http_status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING""";
+
+    private final int maxAttempts;
+    private final Duration retryDelay;
+    private final Counter urlRows;
+    private final Counter errorRows;
+
+    UrlOutcomes(int maxAttempts, Duration retryDelay, MeterRegistry metrics) {
+        this.maxAttempts = maxAttempts;
+        this.retryDelay = retryDelay;
+        this.urlRows = Sql.rows(metrics, "urls");
+        this.errorRows = Sql.rows(metrics, "fetch_errors");
+    }
+
+    /** The status a URL takes from this outcome: QUEUED when the fetcher refused it because its lease had expired. */
+    static String urlStatus(FetchResult r) {
+        if (r.status() == FetchStatus.DENIED && r.reason() != null && r.reason().toLowerCase(Locale.ROOT).contains("lease")) {
+            return "QUEUED";
+        }
+        return r.status().name();
+    }
+
+    void write(Connection c, List<FetchResultSink.Outcome> outcomes) throws SQLException {
+        List<FetchResultSink.Outcome> ordered = outcomes.stream().sorted(Comparator.comparing(FetchResultSink.Outcome::key)).toList();
+        boolean anyErrors = false;
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_URL)) {
+            for (FetchResultSink.Outcome o : ordered) {
+                FetchResult r = o.result();
+                String status = urlStatus(r);
+                ps.setString(1, r.crawlId());
+                ps.setBytes(2, o.urlHash());
+                Sql.setText(ps, 3, r.url());
+                ps.setString(4, Urls.hostKey(r.url()).orElse(""));
+                ps.setString(5, r.kind().name());
+                ps.setInt(6, r.depth());
+                ps.setString(7, status);
+                ps.setInt(8, r.httpStatus());
+                ps.setObject(9, Sql.ts(r.fetchedAtMs()));
+                ps.setObject(10, status.equals("QUEUED") ? Sql.ts(System.currentTimeMillis()) : null, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                ps.setInt(11, maxAttempts);
+                ps.setLong(12, retryDelay.toMillis());
+                ps.addBatch();
+                anyErrors |= r.status() != FetchStatus.FETCHED && r.status() != FetchStatus.REDIRECT;
+            }
+            urlRows.increment(Sql.executeBatch(ps));
+        }
+        if (anyErrors) {
+            writeErrors(c, ordered);
+        }
+    }
+
+    private void writeErrors(Connection c, List<FetchResultSink.Outcome> outcomes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_ERROR)) {
+            for (FetchResultSink.Outcome o : outcomes) {
+                FetchResult r = o.result();
+                if (r.status() == FetchStatus.FETCHED || r.status() == FetchStatus.REDIRECT) {
+                    continue;
+                }
+                ps.setString(1, r.crawlId());
+                ps.setBytes(2, o.urlHash());
+                ps.setObject(3, Sql.ts(r.fetchedAtMs()));
+                Sql.setText(ps, 4, r.url());
+                ps.setString(5, r.kind().name());
+                ps.setString(6, r.status().name());
+                Sql.setText(ps, 7, r.reason());
+                ps.setInt(8, r.httpStatus());
+                ps.addBatch();
+            }
+            errorRows.increment(Sql.executeBatch(ps));
+        }
+    }
+}
