@@ -1,0 +1,105 @@
+package dev.crawlocr.analyzer;
+
+import static dev.crawlocr.common.config.ConfigDef.Type.BYTES;
+import static dev.crawlocr.common.config.ConfigDef.Type.DOUBLE;
+import static dev.crawlocr.common.config.ConfigDef.Type.DURATION;
+import static dev.crawlocr.common.config.ConfigDef.Type.INT;
+import static dev.crawlocr.common.config.ConfigDef.Type.LONG;
+import static dev.crawlocr.common.config.ConfigDef.Type.STRING;
+
+import dev.crawlocr.common.config.CommonConfig;
+import dev.crawlocr.common.config.Config;
+import dev.crawlocr.common.config.ConfigDef;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The analyzer's configuration, built once from the environment and flags. Per-crawl {@code OcrSettings} override
+ * the OCR defaults (languages, page segmentation mode, minimum word confidence).
+ *
+ * @param workers            OCR worker threads, each owning its engines; default the core count
+ * @param queueCapacity      images queued for the workers before partitions are paused; default 2 x workers
+ * @param languages          default tessdata languages joined by '+'
+ * @param pageSegMode        default Tesseract page segmentation mode (3 = fully automatic)
+ * @param engineMode         Tesseract OCR engine mode (1 = LSTM only)
+ * @param minWordConfidence  default minimum confidence (0-100) of words kept in the word list
+ * @param tessdata           directory holding {@code *.traineddata}
+ * @param dpi                resolution Tesseract is told the prepared image has
+ * @param timeout            watchdog limit on decoding plus OCR of one image
+ * @param engineMaxImages    an engine is recycled (freed and re-created) after this many images
+ * @param memoryBudget       process resident memory past which engines are recycled
+ * @param maxPixels          largest width x height decoded (read from the header first)
+ * @param upscaleLineHeight  text lines shorter than this many pixels are upscaled towards it; 0 disables
+ * @param maxScale           largest upscaling factor
+ * @param stateDir           where attempt markers survive a crash of the process
+ * @param cacheSize          results kept per node so an image seen again in a crawl is not OCR'd again
+ * @param crawlWait          how long to wait for an unknown crawl's job before using the node defaults
+ */
+public record AnalyzerConfig(
+        CommonConfig common,
+        int workers,
+        int queueCapacity,
+        String languages,
+        int pageSegMode,
+        int engineMode,
+        int minWordConfidence,
+        Path tessdata,
+        int dpi,
+        Duration timeout,
+        int engineMaxImages,
+        long memoryBudget,
+        long maxPixels,
+        int upscaleLineHeight,
+        double maxScale,
+        Path stateDir,
+        int cacheSize,
+        Duration crawlWait) {
+
+    public static final ConfigDef DEF = new ConfigDef().include(CommonConfig.DEF)
+            .define("ANALYZER_WORKERS", INT, "0", ConfigDef.between(0, 1024), "between 0 and 1024",
+                    "OCR worker threads; 0 means one per core")
+            .define("ANALYZER_QUEUE_CAPACITY", INT, "0", ConfigDef.between(0, 100_000), "between 0 and 100000",
+                    "Images queued before partitions are paused; 0 means 2 x workers")
+            .define("OCR_LANGUAGES", STRING, "eng", "Default tessdata languages joined by '+', e.g. eng, kor, eng+kor")
+            .define("OCR_PSM", INT, "3", ConfigDef.between(0, 13), "between 0 and 13", "Default page segmentation mode")
+            .define("OCR_ENGINE_MODE", INT, "1", ConfigDef.between(0, 3), "between 0 and 3", "Tesseract OCR engine mode; 1 = LSTM only")
+            .define("OCR_MIN_WORD_CONFIDENCE", INT, "0", ConfigDef.between(0, 100), "between 0 and 100",
+                    "Default minimum confidence of words kept in the word list")
+            .define("OCR_TESSDATA_DIR", STRING, "/usr/share/tesseract-ocr/5/tessdata", "Directory of *.traineddata files")
+            .define("OCR_DPI", INT, "300", ConfigDef.between(70, 2400), "between 70 and 2400", "Resolution Tesseract assumes")
+            .define("OCR_TIMEOUT", DURATION, "30s", ConfigDef.positiveDuration(), "a positive duration",
+                    "Watchdog limit on decoding plus OCR of one image")
+            .define("OCR_ENGINE_MAX_IMAGES", INT, "1000", ConfigDef.between(1, 10_000_000), "between 1 and 10000000",
+                    "Images an engine recognises before it is recycled")
+            .define("OCR_MEMORY_BUDGET", BYTES, "0", ConfigDef.atLeast(0), "0 or more",
+                    "Process resident memory past which engines are recycled; 0 means max heap + 512MB per worker")
+            .define("IMAGE_MAX_PIXELS", LONG, "40000000", ConfigDef.between(1, 1L << 34), "between 1 and 2^34",
+                    "Largest width x height decoded; checked from the header before decoding")
+            .define("OCR_UPSCALE_LINE_HEIGHT", INT, "40", ConfigDef.between(0, 400), "between 0 and 400",
+                    "Text lines shorter than this (px) are upscaled towards it; 0 disables upscaling")
+            .define("OCR_MAX_SCALE", DOUBLE, "4", v -> (Double) v >= 1 && (Double) v <= 8, "between 1 and 8",
+                    "Largest upscaling factor")
+            .define("ANALYZER_STATE_DIR", STRING, Path.of(System.getProperty("java.io.tmpdir"), "crawlocr-analyzer").toString(),
+                    "Directory for attempt markers that survive a crash")
+            .define("OCR_CACHE_SIZE", INT, "50000", ConfigDef.between(0, 10_000_000), "between 0 and 10000000",
+                    "OCR results remembered by content hash per crawl; 0 disables the cache")
+            .define("ANALYZER_CRAWL_WAIT", DURATION, "10s", ConfigDef.positiveDuration(), "a positive duration",
+                    "How long to wait for an unknown crawl's job before using the node defaults");
+
+    public static AnalyzerConfig from(Map<String, String> env, String... args) {
+        return from(DEF.parse(env, args));
+    }
+
+    public static AnalyzerConfig from(Config c) {
+        int workers = c.integer("ANALYZER_WORKERS") == 0 ? Runtime.getRuntime().availableProcessors() : c.integer("ANALYZER_WORKERS");
+        int queue = c.integer("ANALYZER_QUEUE_CAPACITY") == 0 ? 2 * workers : c.integer("ANALYZER_QUEUE_CAPACITY");
+        long budget = c.bytes("OCR_MEMORY_BUDGET") == 0
+                ? Runtime.getRuntime().maxMemory() + (512L << 20) * workers : c.bytes("OCR_MEMORY_BUDGET");
+        return new AnalyzerConfig(CommonConfig.from(c), workers, queue, c.string("OCR_LANGUAGES"), c.integer("OCR_PSM"),
+                c.integer("OCR_ENGINE_MODE"), c.integer("OCR_MIN_WORD_CONFIDENCE"), Path.of(c.string("OCR_TESSDATA_DIR")),
+                c.integer("OCR_DPI"), c.duration("OCR_TIMEOUT"), c.integer("OCR_ENGINE_MAX_IMAGES"), budget,
+                c.longValue("IMAGE_MAX_PIXELS"), c.integer("OCR_UPSCALE_LINE_HEIGHT"), c.doubleValue("OCR_MAX_SCALE"),
+                Path.of(c.string("ANALYZER_STATE_DIR")), c.integer("OCR_CACHE_SIZE"), c.duration("ANALYZER_CRAWL_WAIT"));
+    }
+}

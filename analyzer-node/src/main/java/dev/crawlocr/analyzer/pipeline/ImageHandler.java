@@ -1,0 +1,65 @@
+package dev.crawlocr.analyzer.pipeline;
+
+import dev.crawlocr.common.Topics;
+import dev.crawlocr.common.kafka.Clients;
+import dev.crawlocr.common.kafka.PipelineConsumer;
+import dev.crawlocr.common.kafka.RecordFailure;
+import dev.crawlocr.common.message.ImageMeta;
+import dev.crawlocr.common.message.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handles {@code crawl.images} records: queues each image for the OCR workers and produces its {@code OcrResult}
+ * to {@code crawl.ocr}, keyed by content hash. The stage completes once the result is acknowledged. A FAILED
+ * result is produced first and then the stage fails with a {@link RecordFailure}, so the consumer also sends the
+ * image to the dead-letter topic with its reason and attempts. A record without valid image headers goes straight
+ * to the dead-letter topic.
+ *
+ * <p>Queued images of revoked partitions are not dropped: they finish and are committed by this instance before
+ * the partition moves (the queue is short), so no image is read twice.
+ */
+public final class ImageHandler implements PipelineConsumer.Handler {
+    private static final Logger log = LoggerFactory.getLogger(ImageHandler.class);
+
+    private final OcrWorkers workers;
+    private final ImageOcr ocr;
+    private final Producer<byte[], byte[]> producer;
+    private final AnalyzerMetrics metrics;
+
+    public ImageHandler(OcrWorkers workers, ImageOcr ocr, Producer<byte[], byte[]> producer, AnalyzerMetrics metrics) {
+        this.workers = workers;
+        this.ocr = ocr;
+        this.producer = producer;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public CompletionStage<?> handle(ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null) {
+            throw new IllegalArgumentException("The image record has no key; the key must be the content hash");
+        }
+        ImageMeta meta = ImageMeta.fromHeaders(record.headers(), new String(record.key(), StandardCharsets.UTF_8));
+        byte[] bytes = record.value() == null ? new byte[0] : record.value();
+        return workers.submit(context -> ocr.process(meta, bytes, context))
+                .exceptionally(error -> ocr.failed(meta, error))
+                .thenCompose(outcome -> {
+                    metrics.record(outcome);
+                    log.debug("Image {} of crawl {}: {} ({} words)", meta.contentHash(), meta.crawlId(), outcome.result().status(),
+                            outcome.result().words().size());
+                    return Clients.send(producer, Topics.OCR, record.key(), Json.encode(outcome.result()), null)
+                            .thenCompose(md -> {
+                                if (!outcome.failed()) {
+                                    return CompletableFuture.completedFuture(md);
+                                }
+                                metrics.deadLettered(outcome.reason());
+                                return CompletableFuture.failedFuture(new RecordFailure(outcome.result().reason(), outcome.attempts(), null));
+                            });
+                });
+    }
+}
