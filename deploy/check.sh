@@ -2,12 +2,12 @@
 # Offline checks of deploy/ (no Docker engine needed). Exits non-zero when any check fails; prints each check.
 #   bash deploy/check.sh
 # Checks:
-#   - docker-compose 1.29 `config -q` on deploy/docker-compose.yml, plain and with --profile monitoring
+#   - docker-compose 1.29 `config -q` on deploy/docker-compose.yml, plain and with the monitoring and tools profiles
 #   - the compose model: no top-level name:, nodes scalable (no container_name, no published ports), healthchecks on
 #     /health/ready, restart policies, depends_on conditions, KAFKA_CREATE_TOPICS=false, Kafka image = pom's version
 #   - topic-init's topic list and partition/config rules against dev.crawlocr.common.Topics
 #   - Prometheus config and Grafana provisioning (YAML) and dashboard (JSON) parse and agree with each other
-#   - Dockerfiles: multi-stage build, pinned base tags, non-root USER, HEALTHCHECK, jar name = the pom's finalName,
+#   - Dockerfiles (nodes and crawlctl): multi-stage build, pinned base tags, non-root USER, HEALTHCHECK, jar name = the pom's finalName,
 #     analyzer's Tesseract packages and OMP_THREAD_LIMIT=1; dockerfile-utils lint when npm can provide it
 #   - .dockerignore keeps every Maven module; shell scripts pass bash -n (and shellcheck when installed)
 set -uo pipefail
@@ -49,8 +49,8 @@ if command -v docker-compose >/dev/null 2>&1; then
   trap 'rm -f "$empty_env"' EXIT
   dc() { docker-compose --env-file "$empty_env" -f "$compose_file" "$@"; }
   check "docker-compose config -q ($(docker-compose version --short 2>/dev/null))" dc config -q
-  check "docker-compose --profile monitoring config -q" dc --profile monitoring config -q
-  resolved=$(dc --profile monitoring config 2>/dev/null)
+  check "docker-compose --profile monitoring --profile tools config -q" dc --profile monitoring --profile tools config -q
+  resolved=$(dc --profile monitoring --profile tools config 2>/dev/null)
 else
   bad "docker-compose is not installed (apt-get install docker-compose)"
   resolved=""
@@ -82,7 +82,7 @@ else:
     ok("compose file has no top-level name:")
 model = yaml.safe_load(os.environ["RESOLVED"]) if os.environ["RESOLVED"].strip() else raw
 services = model.get("services", {})
-want = {"kafka", "postgres", "topic-init", "fetcher", "analyzer", "writer", "prometheus", "grafana"}
+want = {"kafka", "postgres", "topic-init", "fetcher", "analyzer", "writer", "prometheus", "grafana", "crawlctl"}
 missing = want - set(services)
 (fail("services present", "missing " + ", ".join(sorted(missing))) if missing else ok("services present: " + " ".join(sorted(want))))
 
@@ -132,12 +132,12 @@ ports = " ".join(map(str, services.get("kafka", {}).get("ports", [])))
 if "9094" not in ports: wrong.append("kafka does not publish 9094")
 (fail("kafka: KRaft single node, replication 1, internal and host listeners", "; ".join(wrong)) if wrong
  else ok("kafka: KRaft single node, replication 1, listeners kafka:9092 and localhost:9094"))
-for svc in ("prometheus", "grafana"):
-    if "monitoring" not in (services.get(svc, {}).get("profiles") or []):
-        fail(svc + " in profile monitoring", "profiles: " + str(services.get(svc, {}).get("profiles")))
+for svc, profile in (("prometheus", "monitoring"), ("grafana", "monitoring"), ("crawlctl", "tools")):
+    if profile not in (services.get(svc, {}).get("profiles") or []):
+        fail(svc + " in profile " + profile, "profiles: " + str(services.get(svc, {}).get("profiles")))
         break
 else:
-    ok("prometheus and grafana only in profile monitoring")
+    ok("prometheus and grafana only in profile monitoring, crawlctl in profile tools")
 
 # --- topic-init against common's Topics
 topics_java = open("common/src/main/java/dev/crawlocr/common/Topics.java").read()
@@ -201,6 +201,20 @@ try:
         exprs += [t["expr"] for t in p.get("targets", [])]
     if len(ids) != len(set(ids)): problems.append("duplicate panel ids")
     text = " ".join(exprs)
+    for e in exprs:
+        if e.count("(") != e.count(")") or e.count("{") != e.count("}") or e.count("[") != e.count("]"):
+            problems.append("unbalanced brackets in " + e)
+    # Every crawlocr metric a panel queries must be named somewhere in src/main (Micrometer name, dots -> _).
+    meters = set()
+    for d, _, files in os.walk("."):
+        if "/src/main/" not in d + "/" or "/target" in d: continue
+        for f in files:
+            if f.endswith(".java"):
+                meters |= {m.replace(".", "_") for m in re.findall(r'"((?:pipeline|fetcher|analyzer|writer)\.[a-z0-9.]+)"', open(os.path.join(d, f)).read())}
+    for name in sorted(set(re.findall(r'\b((?:pipeline|fetcher|analyzer|writer)_[a-z0-9_]+)', text))):
+        base = re.sub(r'(_seconds)?(_total|_bucket|_sum|_count|_max)?$', '', name)
+        if base not in meters and name not in meters:
+            problems.append("metric %s is not named in any module's src/main (renamed?)" % name)
     for metric in ("pipeline_records_consumed_total", "pipeline_records_inflight", "pipeline_partitions_paused",
                    "pipeline_records_deadlettered_total", "jvm_memory_used_bytes"):
         if metric not in text: problems.append("no panel shows " + metric)
@@ -211,7 +225,7 @@ except Exception as e:
 
 # --- Dockerfiles
 problems = []
-for svc, module in NODES.items():
+for svc, module in dict(NODES, crawlctl="crawlctl").items():
     path = "deploy/docker/%s.Dockerfile" % svc
     try:
         text = open(path).read()
@@ -228,7 +242,7 @@ for svc, module in NODES.items():
     final = lines[lines.index(froms[-1]):]
     users = [l.split()[1] for l in final if l.upper().startswith("USER ")]
     if not users or users[-1].split(":")[0] in ("root", "0"): problems.append(path + ": final stage does not run as a non-root USER")
-    if not any(l.upper().startswith("HEALTHCHECK ") and "/health/ready" in l for l in final):
+    if svc in NODES and not any(l.upper().startswith("HEALTHCHECK ") and "/health/ready" in l for l in final):
         problems.append(path + ": no HEALTHCHECK on /health/ready")
     if "mvn -B -q -pl %s -am package -DskipTests" % module not in " ".join(lines):
         problems.append(path + ": does not build with mvn -B -q -pl %s -am package -DskipTests" % module)
@@ -240,7 +254,7 @@ for svc, module in NODES.items():
         for needle in ("libtesseract5", "tesseract-ocr-eng", "tesseract-ocr-kor", "OMP_THREAD_LIMIT=1"):
             if needle not in text: problems.append(path + ": missing " + needle)
 (fail("Dockerfiles", "; ".join(problems)) if problems
- else ok("Dockerfiles: multi-stage Maven build, pinned bases, non-root USER, HEALTHCHECK, jar = pom finalName, analyzer Tesseract eng+kor"))
+ else ok("Dockerfiles (3 nodes + crawlctl): multi-stage Maven build, pinned bases, non-root USER, node HEALTHCHECKs, jar = pom finalName, analyzer Tesseract eng+kor"))
 
 # --- .dockerignore keeps the reactor buildable
 try:
