@@ -35,6 +35,9 @@ public final class Topics {
 
     public static final List<String> ALL = List.of(JOBS, DISCOVERED, FRONTIER, PAGES, IMAGES, OCR, EVENTS, DEAD_LETTER);
 
+    /** Largest JSON record a node accepts; larger ones are dead-lettered unread. */
+    public static final int JSON_MAX_RECORD_BYTES = 1 << 20;
+
     /** Topic-level configs beyond the broker defaults. {@code imageMaxBytes} raises the image topic's record cap. */
     public static Map<String, String> configsFor(String topic, int imageMaxBytes) {
         return switch (topic) {

@@ -38,6 +38,11 @@ public final class DeadLetters {
         this.maxValueBytes = maxValueBytes;
     }
 
+    /** The largest value kept whole in a dead letter: the image cap. */
+    public int maxValueBytes() {
+        return maxValueBytes;
+    }
+
     public CompletableFuture<RecordMetadata> send(ConsumerRecord<byte[], byte[]> record, String stage, Throwable error, int attempts) {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : record.headers()) {

@@ -1,5 +1,7 @@
 package dev.crawlocr.common.kafka;
 
+import dev.crawlocr.common.Topics;
+import dev.crawlocr.common.message.BadRecordException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * everything unfinished. Long work never stalls the group: the loop keeps polling, pauses every partition while
  * {@code maxInFlight} records are unfinished (or the handler says it is full) and resumes when they drain.
  *
- * <p>A handler failure sends the record to the dead-letter topic and counts it as done. On revocation the loop
+ * <p>A handler failure sends the record to the dead-letter topic and counts it as done; so does a record larger
+ * than its topic's limit ({@link Topics#JSON_MAX_RECORD_BYTES}, or the image cap on {@code crawl.images}), which
+ * the handler never sees. On revocation the loop
  * tells the handler (so it can drop queued work that has not started), waits up to {@code drainTimeout} for the
  * rest, and commits what finished. One thread owns the {@link Consumer}; {@link #close()} wakes it up.
  */
@@ -168,7 +172,11 @@ public final class PipelineConsumer implements AutoCloseable {
         inFlight.incrementAndGet();
         consumed.increment();
         CompletionStage<?> stage;
+        int limit = record.topic().equals(Topics.IMAGES) ? deadLetters.maxValueBytes() : Topics.JSON_MAX_RECORD_BYTES;
         try {
+            if (record.value() != null && record.value().length > limit) {
+                throw new BadRecordException("Record of " + record.value().length + " bytes exceeds the " + limit + "-byte limit of " + record.topic());
+            }
             stage = handler.handle(record);
         } catch (Exception | LinkageError e) {
             stage = CompletableFuture.failedFuture(e);
