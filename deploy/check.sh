@@ -5,6 +5,7 @@
 #   - docker-compose 1.29 `config -q` on deploy/docker-compose.yml, plain and with the monitoring and tools profiles
 #   - the compose model: no top-level name:, nodes scalable (no container_name, no published ports), healthchecks on
 #     /health/ready, restart policies, depends_on conditions, KAFKA_CREATE_TOPICS=false, Kafka image = pom's version
+#   - deploy/.env.example documents every ${VAR} of the compose file and validates with it
 #   - topic-init's topic list and partition/config rules against dev.crawlocr.common.Topics
 #   - Prometheus config and Grafana provisioning (YAML) and dashboard (JSON) parse and agree with each other
 #   - Dockerfiles (nodes and crawlctl): multi-stage build, pinned base tags, non-root USER, HEALTHCHECK, jar name = the pom's finalName,
@@ -51,9 +52,19 @@ if command -v docker-compose >/dev/null 2>&1; then
   check "docker-compose config -q ($(docker-compose version --short 2>/dev/null))" dc config -q
   check "docker-compose --profile monitoring --profile tools config -q" dc --profile monitoring --profile tools config -q
   resolved=$(dc --profile monitoring --profile tools config 2>/dev/null)
+  check "docker-compose config -q with deploy/.env.example" \
+    docker-compose --env-file deploy/.env.example -f "$compose_file" --profile monitoring --profile tools config -q
 else
   bad "docker-compose is not installed (apt-get install docker-compose)"
   resolved=""
+fi
+
+undocumented=$(comm -23 <(grep -oE '\$\{[A-Z0-9_]+' "$compose_file" | cut -c3- | sort -u) \
+  <(sed -n 's/^\([A-Z0-9_]*\)=.*/\1/p' deploy/.env.example | sort -u))
+if [ -z "$undocumented" ]; then
+  ok "every \${VAR} of the compose file is documented in deploy/.env.example"
+else
+  bad "compose variables missing from deploy/.env.example" "$undocumented"
 fi
 
 kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' pom.xml | head -n 1)
