@@ -1,0 +1,129 @@
+package dev.crawlocr.fetcher.pipeline;
+
+import dev.crawlocr.common.Hashes;
+import dev.crawlocr.common.message.CrawlJob;
+import dev.crawlocr.common.message.DiscoveredUrls;
+import dev.crawlocr.common.message.FetchResult;
+import dev.crawlocr.common.message.FetchStatus;
+import dev.crawlocr.common.message.FetchTask;
+import dev.crawlocr.common.message.ImageMeta;
+import dev.crawlocr.common.message.UrlKind;
+import dev.crawlocr.fetcher.FetcherConfig;
+import dev.crawlocr.fetcher.http.HttpResult;
+import dev.crawlocr.fetcher.parse.PageParser;
+import dev.crawlocr.fetcher.parse.ParsedPage;
+import dev.crawlocr.fetcher.url.LinkSelector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a 2xx response into an outcome. Pages: the content type must be allowed (a missing one is accepted when
+ * the body looks like markup), the body is parsed even when cut at the size cap (the result says truncated), and
+ * the in-scope links and images go out as {@link DiscoveredUrls}, one record per host. Images: the content type
+ * must be allowed (or the bytes must carry a known image signature), and an image over the cap is refused.
+ * Thread-safe.
+ */
+public final class ContentHandler {
+    private final FetcherConfig config;
+    private final PageParser parser;
+    private final LinkSelector links;
+    private final CrawlState crawls;
+    private final FetcherMetrics metrics;
+
+    public ContentHandler(FetcherConfig config, PageParser parser, LinkSelector links, CrawlState crawls, FetcherMetrics metrics) {
+        this.config = config;
+        this.parser = parser;
+        this.links = links;
+        this.crawls = crawls;
+        this.metrics = metrics;
+    }
+
+    public Outcome handle(FetchTask task, CrawlJob job, HttpResult r, long fetchMs) {
+        return task.kind() == UrlKind.IMAGE ? image(task, r, fetchMs) : page(task, job, r, fetchMs);
+    }
+
+    private Outcome page(FetchTask task, CrawlJob job, HttpResult r, long fetchMs) {
+        String type = baseType(r.contentType());
+        if (type == null ? !looksLikeMarkup(r.body()) : !config.pageContentTypes().contains(type)) {
+            return refused(task, r, fetchMs, "content type " + (type == null ? "(none)" : type) + " is not an allowed page type");
+        }
+        ParsedPage page;
+        try {
+            page = parser.parse(r.body(), r.contentType(), task.url());
+        } catch (RuntimeException | StackOverflowError e) {
+            return refused(task, r, fetchMs, "unparseable HTML: " + e);
+        }
+        LinkSelector.Selection sel = links.select(task.url(), task.depth(), page.links(), page.images(), crawls.scope(job), !page.noFollow());
+        metrics.dropped(sel.dropped());
+        List<DiscoveredUrls> discovered = new ArrayList<>();
+        for (Map.Entry<String, List<DiscoveredUrls.Link>> e : sel.byHost().entrySet()) {
+            discovered.add(new DiscoveredUrls(DiscoveredUrls.SCHEMA, task.crawlId(), e.getKey(), task.url(), e.getValue()));
+            e.getValue().forEach(l -> metrics.emitted(l.kind(), 1));
+        }
+        List<Outcome.Image> images = new ArrayList<>();
+        if (job.scope().fetchImages()) {
+            for (ParsedPage.DataImage d : page.dataImages()) {
+                String hash = Hashes.sha256Hex(d.bytes());
+                images.add(new Outcome.Image(new ImageMeta(ImageMeta.SCHEMA, task.crawlId(), task.url(), hash, d.contentType()), d.bytes()));
+            }
+        }
+        FetchResult result = new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.PAGE, task.depth(), FetchStatus.FETCHED,
+                r.truncated() ? "body cut at FETCHER_PAGE_MAX_BYTES (" + config.pageMaxBytes() + " bytes)" : null,
+                task.url(), r.status(), r.contentType(), page.title(), page.text(), r.truncated() || page.textTruncated(),
+                Hashes.sha256Hex(r.body()), r.body().length, sel.outlinks(), sel.imageUrls(), null, System.currentTimeMillis(), fetchMs);
+        return new Outcome(result, discovered, images);
+    }
+
+    private Outcome image(FetchTask task, HttpResult r, long fetchMs) {
+        if (r.truncated()) {
+            return refused(task, r, fetchMs, "image larger than IMAGE_MAX_BYTES (" + config.imageMaxBytes() + " bytes)");
+        }
+        if (r.body().length == 0) {
+            return refused(task, r, fetchMs, "empty image body");
+        }
+        String type = baseType(r.contentType());
+        String sniffed = ImageSignatures.sniff(r.body());
+        boolean allowed = type != null && config.imageContentTypes().contains(type);
+        if (!allowed && (type == null || type.equals("application/octet-stream") || type.equals("binary/octet-stream"))
+                && sniffed != null && config.imageContentTypes().contains(sniffed)) {
+            allowed = true;
+            type = sniffed;
+        }
+        if (!allowed) {
+            return refused(task, r, fetchMs, "content type " + (type == null ? "(none)" : type) + " is not an allowed image type");
+        }
+        String hash = Hashes.sha256Hex(r.body());
+        ImageMeta meta = new ImageMeta(ImageMeta.SCHEMA, task.crawlId(), task.url(), hash, type);
+        FetchResult result = new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.IMAGE, task.depth(), FetchStatus.FETCHED,
+                null, task.url(), r.status(), type, null, null, false, hash, r.body().length, 0, List.of(), null,
+                System.currentTimeMillis(), fetchMs);
+        return new Outcome(result, List.of(), List.of(new Outcome.Image(meta, r.body())));
+    }
+
+    private static Outcome refused(FetchTask task, HttpResult r, long fetchMs, String reason) {
+        FetchResult f = FetchResult.failure(task, FetchStatus.ERROR, r.status(), reason, null, fetchMs);
+        return Outcome.of(new FetchResult(f.schema(), f.crawlId(), f.url(), f.kind(), f.depth(), f.status(), f.reason(), f.finalUrl(),
+                f.httpStatus(), r.contentType(), null, null, r.truncated(), null, r.body().length, 0, List.of(), null, f.fetchedAtMs(), fetchMs));
+    }
+
+    /** "text/html" from "Text/HTML; charset=utf-8"; null when absent or blank. */
+    static String baseType(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        String t = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return t.isEmpty() ? null : t;
+    }
+
+    private static boolean looksLikeMarkup(byte[] body) {
+        for (byte b : body) {
+            if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == (byte) 0xEF || b == (byte) 0xBB || b == (byte) 0xBF) {
+                continue;
+            }
+            return b == '<';
+        }
+        return false;
+    }
+}

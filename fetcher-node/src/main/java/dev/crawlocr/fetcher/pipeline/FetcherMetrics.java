@@ -1,0 +1,72 @@
+package dev.crawlocr.fetcher.pipeline;
+
+import dev.crawlocr.common.message.FetchStatus;
+import dev.crawlocr.common.message.UrlKind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fetcher's meters (Prometheus names in brackets):
+ * <ul>
+ *   <li>{@code fetcher.results} [fetcher_results_total]{kind, status}: task outcomes; FETCHED pages per second is
+ *   the page rate.</li>
+ *   <li>{@code fetcher.requests} [fetcher_requests_total]{kind=page|image|robots, code}: HTTP requests sent, by
+ *   status code ({@code error} when no response came).</li>
+ *   <li>{@code fetcher.bytes} [fetcher_bytes_total]{kind}: body bytes read (after decompression).</li>
+ *   <li>{@code fetcher.request.duration} [fetcher_request_duration_seconds]{kind}: one request, body included.</li>
+ *   <li>{@code fetcher.politeness.wait} [fetcher_politeness_wait_seconds]: time a request waited for its host's turn.</li>
+ *   <li>{@code fetcher.links.dropped} [fetcher_links_dropped_total]{reason}: links not emitted (scope, traps, caps).</li>
+ *   <li>{@code fetcher.links.emitted} [fetcher_links_emitted_total]{kind}: links sent to crawl.discovered.</li>
+ *   <li>{@code fetcher.robots.cache} [fetcher_robots_cache_total]{result=hit|miss} (registered by the robots cache).</li>
+ *   <li>gauges {@code fetcher.requests.inflight}, {@code fetcher.queue.tasks}, {@code fetcher.queue.hosts},
+ *   {@code fetcher.queue.host.max} (registered by the host queues).</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class FetcherMetrics {
+    private final MeterRegistry registry;
+    private final Timer politenessWait;
+
+    public FetcherMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.politenessWait = Timer.builder("fetcher.politeness.wait").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void result(UrlKind kind, FetchStatus status) {
+        Counter.builder("fetcher.results").tag("kind", kind.name()).tag("status", status.name()).register(registry).increment();
+    }
+
+    public void request(String kind, int code, long bytes, long elapsedNanos) {
+        Counter.builder("fetcher.requests").tag("kind", kind).tag("code", code == 0 ? "error" : Integer.toString(code))
+                .register(registry).increment();
+        if (bytes > 0) {
+            Counter.builder("fetcher.bytes").tag("kind", kind).register(registry).increment(bytes);
+        }
+        Timer.builder("fetcher.request.duration").tag("kind", kind).register(registry).record(elapsedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void politenessWait(long nanos) {
+        politenessWait.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** @param dropped reasons as "category: detail"; only the category becomes a tag */
+    public void dropped(Map<String, Integer> dropped) {
+        dropped.forEach((reason, n) -> {
+            int colon = reason.indexOf(':');
+            String category = (colon < 0 ? reason : reason.substring(0, colon)).toLowerCase(Locale.ROOT);
+            Counter.builder("fetcher.links.dropped").tag("reason", category).register(registry).increment(n);
+        });
+    }
+
+    public void emitted(UrlKind kind, int n) {
+        Counter.builder("fetcher.links.emitted").tag("kind", kind.name()).register(registry).increment(n);
+    }
+}

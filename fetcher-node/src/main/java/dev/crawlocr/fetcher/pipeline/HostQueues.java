@@ -1,0 +1,230 @@
+package dev.crawlocr.fetcher.pipeline;
+
+import dev.crawlocr.common.message.CrawlJob;
+import dev.crawlocr.common.message.FetchStatus;
+import dev.crawlocr.common.message.FetchTask;
+import dev.crawlocr.fetcher.politeness.HostGate;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounded in-memory queues of fetch tasks, one per host, each drained by its own virtual thread that starts at
+ * most the crawl's {@code maxConnectionsPerHost} tasks at a time; the host's {@link HostGate} spaces the requests.
+ * {@link #isFull()} tells the consumer loop to pause the frontier partitions. When partitions are revoked, their
+ * hosts' queued tasks are handed back at once (a FETCH_ERROR outcome saying so, so the writer re-leases them),
+ * running tasks send no further request, and the hosts' gates are forgotten: a host that returns later starts
+ * with a fresh gate and waits a full delay. Thread-safe.
+ */
+public final class HostQueues implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HostQueues.class);
+    private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(5);
+
+    /** Runs one task on a virtual thread; never throws. */
+    public interface Worker {
+        Outcome run(FetchTask task, CrawlJob job, HostGate gate, java.util.function.BooleanSupplier handedBack) throws InterruptedException;
+    }
+
+    private record Queued(FetchTask task, CompletableFuture<Outcome> done) {
+    }
+
+    private final class Host {
+        final String key;
+        final int partition;
+        final HostGate gate;
+        final ArrayDeque<Queued> queue = new ArrayDeque<>();
+        boolean draining;
+        /** Removed from the map (revoked or idle): new tasks go to a fresh entry. Guarded by this. */
+        boolean retired;
+        volatile boolean handedBack;
+
+        Host(String key, int partition) {
+            this.key = key;
+            this.partition = partition;
+            this.gate = new HostGate(System.nanoTime());
+        }
+    }
+
+    private final ConcurrentHashMap<String, Host> hosts = new ConcurrentHashMap<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger hostsAtCap = new AtomicInteger();
+    private final int queueMax;
+    private final int hostQueueMax;
+    private final Worker worker;
+    private final Function<String, Optional<CrawlJob>> jobs;
+    private final boolean politenessOverride;
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("host-queue-sweeper").factory());
+
+    /**
+     * @param jobs               the crawl's settings by id, waiting briefly for them; empty when the crawl is unknown
+     * @param politenessOverride true when per-crawl politeness is replaced by node settings (benchmarks)
+     */
+    public HostQueues(int queueMax, int hostQueueMax, Worker worker, Function<String, Optional<CrawlJob>> jobs,
+                      boolean politenessOverride, MeterRegistry metrics) {
+        this.politenessOverride = politenessOverride;
+        this.queueMax = queueMax;
+        this.hostQueueMax = hostQueueMax;
+        this.worker = worker;
+        this.jobs = jobs;
+        Gauge.builder("fetcher.queue.tasks", queued, AtomicInteger::get).register(metrics);
+        Gauge.builder("fetcher.queue.hosts", hosts, ConcurrentHashMap::size).register(metrics);
+        Gauge.builder("fetcher.queue.host.max", this, HostQueues::largestQueue).register(metrics);
+        sweeper.scheduleWithFixedDelay(this::forgetIdleHosts, 1, 1, TimeUnit.MINUTES);
+    }
+
+    /** Queues a task of {@code partition}; the future completes with its outcome (never exceptionally). */
+    public CompletableFuture<Outcome> submit(FetchTask task, int partition) {
+        Queued q = new Queued(task, new CompletableFuture<>());
+        while (true) {
+            Host h = hosts.computeIfAbsent(task.host(), k -> new Host(k, partition));
+            synchronized (h) {
+                if (h.retired) {
+                    continue; // removed just now; a fresh host entry is created
+                }
+                h.queue.addLast(q);
+                if (h.queue.size() == hostQueueMax) {
+                    hostsAtCap.incrementAndGet();
+                }
+                queued.incrementAndGet();
+                if (!h.draining) {
+                    h.draining = true;
+                    Thread.ofVirtual().name("host-" + h.key).start(() -> drain(h));
+                }
+            }
+            return q.done;
+        }
+    }
+
+    /** True while the queued tasks reach {@code queueMax} or one host's queue reaches {@code hostQueueMax}. */
+    public boolean isFull() {
+        return queued.get() >= queueMax || hostsAtCap.get() > 0;
+    }
+
+    public int queued() {
+        return queued.get();
+    }
+
+    private Queued poll(Host h) {
+        synchronized (h) {
+            Queued q = h.queue.pollFirst();
+            if (q == null) {
+                h.draining = false;
+                return null;
+            }
+            if (h.queue.size() == hostQueueMax - 1) {
+                hostsAtCap.decrementAndGet();
+            }
+            queued.decrementAndGet();
+            return q;
+        }
+    }
+
+    private void drain(Host h) {
+        Queued q;
+        while ((q = poll(h)) != null) {
+            Queued task = q;
+            Optional<CrawlJob> job = jobs.apply(task.task().crawlId());
+            if (job.isEmpty()) {
+                task.done().complete(TaskRunner.fail(task.task(), FetchStatus.FETCH_ERROR, 0,
+                        "unknown crawl " + task.task().crawlId() + ": no settings on crawl.jobs", System.nanoTime()));
+                continue;
+            }
+            if (!politenessOverride) {
+                h.gate.assumeBudgetSpent(job.get().politeness().maxRequestsPerHostPerMinute());
+            }
+            try {
+                h.gate.acquireConnection(job.get().politeness().maxConnectionsPerHost());
+            } catch (InterruptedException e) {
+                task.done().complete(handedBack(task.task()));
+                continue;
+            }
+            if (h.handedBack) {
+                h.gate.releaseConnection();
+                task.done().complete(handedBack(task.task()));
+                continue;
+            }
+            Thread.ofVirtual().name("fetch-" + h.key).start(() -> {
+                Outcome outcome;
+                try {
+                    outcome = worker.run(task.task(), job.get(), h.gate, () -> h.handedBack);
+                } catch (InterruptedException e) {
+                    outcome = handedBack(task.task());
+                } catch (RuntimeException | Error e) {
+                    log.error("Fetch of {} failed unexpectedly: {}", task.task().url(), e.toString(), e);
+                    outcome = TaskRunner.fail(task.task(), FetchStatus.ERROR, 0, "internal error: " + e, System.nanoTime());
+                } finally {
+                    h.gate.releaseConnection();
+                }
+                task.done().complete(outcome); // after the release: producing the outcome must not hold the host
+            });
+        }
+    }
+
+    /** Hands back the queued tasks of hosts on these partitions; running tasks send no further request. */
+    public void revoke(Collection<Integer> partitions) {
+        List<Queued> dropped = new ArrayList<>();
+        for (Host h : hosts.values()) {
+            if (!partitions.contains(h.partition)) {
+                continue;
+            }
+            synchronized (h) {
+                h.handedBack = true;
+                h.retired = true;
+                hosts.remove(h.key, h);
+                if (h.queue.size() >= hostQueueMax) {
+                    hostsAtCap.decrementAndGet();
+                }
+                queued.addAndGet(-h.queue.size());
+                dropped.addAll(h.queue);
+                h.queue.clear();
+            }
+        }
+        dropped.forEach(q -> q.done().complete(handedBack(q.task())));
+        if (!dropped.isEmpty()) {
+            log.info("Handed back {} queued tasks of {} revoked partitions", dropped.size(), partitions.size());
+        }
+    }
+
+    private static Outcome handedBack(FetchTask task) {
+        return TaskRunner.fail(task, FetchStatus.FETCH_ERROR, 0, "handed back: the host moved to another fetcher before the fetch", System.nanoTime());
+    }
+
+    private void forgetIdleHosts() {
+        long now = System.nanoTime();
+        hosts.values().removeIf(h -> {
+            synchronized (h) {
+                h.retired = h.queue.isEmpty() && !h.draining && h.gate.isIdle(now, IDLE_NANOS);
+                return h.retired;
+            }
+        });
+    }
+
+    private double largestQueue() {
+        int max = 0;
+        for (Host h : hosts.values()) {
+            synchronized (h) {
+                max = Math.max(max, h.queue.size());
+            }
+        }
+        return max;
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+    }
+}

@@ -1,0 +1,185 @@
+package dev.crawlocr.fetcher.pipeline;
+
+import dev.crawlocr.common.Hashes;
+import dev.crawlocr.common.Urls;
+import dev.crawlocr.common.message.CrawlJob;
+import dev.crawlocr.common.message.FetchResult;
+import dev.crawlocr.common.message.FetchStatus;
+import dev.crawlocr.common.message.FetchTask;
+import dev.crawlocr.common.message.UrlKind;
+import dev.crawlocr.fetcher.FetcherConfig;
+import dev.crawlocr.fetcher.http.FetchFailure;
+import dev.crawlocr.fetcher.http.HttpResult;
+import dev.crawlocr.fetcher.politeness.HostGate;
+import dev.crawlocr.fetcher.politeness.PoliteRequests;
+import dev.crawlocr.fetcher.robots.RobotsCache;
+import dev.crawlocr.fetcher.robots.RobotsVerdict;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one fetch task to its outcome, blocking (call it on a virtual thread): lease and crawl checks, page caps,
+ * robots.txt, the request with retries, then {@link ContentHandler} for the body or {@link Redirects} for a 3xx.
+ * Every path ends in exactly one {@link FetchResult}; nothing a server sends escapes as an exception.
+ * Thread-safe.
+ */
+public final class TaskRunner {
+    private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+    static final String PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
+    static final String IMAGE_ACCEPT = "image/png,image/jpeg,image/webp,image/gif,image/*;q=0.8";
+
+    private final FetcherConfig config;
+    private final PoliteRequests requests;
+    private final RobotsCache robots;
+    private final CrawlState crawls;
+    private final ContentHandler content;
+    private final Redirects redirects;
+    private final Urls urls;
+
+    public TaskRunner(FetcherConfig config, PoliteRequests requests, RobotsCache robots, CrawlState crawls,
+                      ContentHandler content, Redirects redirects, Urls urls) {
+        this.config = config;
+        this.requests = requests;
+        this.robots = robots;
+        this.crawls = crawls;
+        this.content = content;
+        this.redirects = redirects;
+        this.urls = urls;
+    }
+
+    /** @param handedBack true once the task's partition was revoked: no new request may start */
+    public Outcome run(FetchTask task, CrawlJob job, HostGate gate, BooleanSupplier handedBack) throws InterruptedException {
+        long started = System.nanoTime();
+        if (System.currentTimeMillis() > task.leaseUntilMs()) {
+            return fail(task, FetchStatus.DENIED, 0, "lease expired before the fetch started", started);
+        }
+        if (job.state() == CrawlJob.State.STOPPED) {
+            return fail(task, FetchStatus.DENIED, 0, "crawl stopped", started);
+        }
+        if (urls.normalize(task.url()).isEmpty()) {
+            return fail(task, FetchStatus.ERROR, 0, "invalid task URL: not an absolute http(s) URL", started);
+        }
+        boolean reserved = false;
+        if (task.kind() == UrlKind.PAGE) {
+            Optional<String> cap = crawls.reservePage(job, task.host());
+            if (cap.isPresent()) {
+                return fail(task, FetchStatus.DENIED, 0, cap.get(), started);
+            }
+            reserved = true;
+        }
+        Outcome outcome;
+        try {
+            outcome = fetch(task, job, gate, handedBack, started);
+        } catch (NotAttempted e) {
+            outcome = fail(task, e.status(), 0, e.getMessage(), started);
+        }
+        if (reserved && outcome.result().status() != FetchStatus.FETCHED) {
+            crawls.releasePage(job, task.host());
+        }
+        return outcome;
+    }
+
+    private Outcome fetch(FetchTask task, CrawlJob job, HostGate gate, BooleanSupplier handedBack, long started) throws InterruptedException {
+        long delayMs = config.politenessOverride() ? config.minDelayOverride().toMillis() : job.politeness().minDelayMs();
+        PoliteRequests.Turn robotsTurn = turn(task, job, gate, delayMs, handedBack);
+        RobotsVerdict verdict = robots.check(task.url(), robotsUrl -> {
+            try {
+                return requests.get(robotsTurn, "robots", robotsUrl, "text/plain,*/*;q=0.5", 512 * 1024);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NotAttempted(FetchStatus.FETCH_ERROR, "handed back: interrupted while fetching robots.txt");
+            }
+        });
+        switch (verdict.decision()) {
+            case DISALLOWED -> {
+                return fail(task, FetchStatus.DENIED, 0, verdict.reason(), started);
+            }
+            case DEFERRED -> {
+                return fail(task, FetchStatus.FETCH_ERROR, 0, verdict.reason(), started);
+            }
+            case ALLOWED -> {
+                // go on
+            }
+        }
+        if (verdict.crawlDelayMs() > 0 && !config.politenessOverride()) {
+            long cap = config.crawlDelayMax().toMillis();
+            if (verdict.crawlDelayMs() > cap && config.crawlDelayOverCap().equals("DENY")) {
+                return fail(task, FetchStatus.DENIED, 0, "robots.txt Crawl-delay of " + verdict.crawlDelayMs() / 1000.0
+                        + " s exceeds FETCHER_CRAWL_DELAY_MAX of " + cap / 1000.0 + " s", started);
+            }
+            delayMs = Math.max(delayMs, Math.min(verdict.crawlDelayMs(), cap));
+        }
+        PoliteRequests.Turn turn = turn(task, job, gate, delayMs, handedBack);
+        boolean image = task.kind() == UrlKind.IMAGE;
+        long maxBytes = image ? config.imageMaxBytes() : config.pageMaxBytes();
+        String accept = image ? IMAGE_ACCEPT : PAGE_ACCEPT;
+        String lastProblem = null;
+        int lastStatus = 0;
+        for (int attempt = 0; attempt <= config.maxRetries(); attempt++) {
+            HttpResult r;
+            try {
+                r = requests.get(turn, image ? "image" : "page", task.url(), accept, maxBytes);
+            } catch (FetchFailure f) {
+                log.debug("Fetch of {} failed (attempt {}): {}", task.url(), attempt + 1, f.getMessage());
+                if (f.kind() == FetchFailure.Kind.BLOCKED) {
+                    return fail(task, FetchStatus.DENIED, 0, f.getMessage(), started);
+                }
+                if (!f.kind().isTransient()) {
+                    return fail(task, FetchStatus.ERROR, 0, f.getMessage(), started);
+                }
+                lastProblem = f.getMessage();
+                lastStatus = 0;
+                backOff(gate, attempt);
+                continue;
+            }
+            int s = r.status();
+            if (s >= 200 && s < 300) {
+                return content.handle(task, job, r, elapsedMs(started));
+            }
+            if (s >= 300 && s < 400) {
+                return redirects.handle(task, job, r, elapsedMs(started));
+            }
+            if (FetchStatus.fromHttpCode(s) != FetchStatus.FETCH_ERROR) {
+                return fail(task, FetchStatus.ERROR, s, "HTTP " + s, started);
+            }
+            lastStatus = s;
+            lastProblem = "HTTP " + s;
+            long retryAfterMs = RetryAfter.parseMs(r.retryAfter(), System.currentTimeMillis());
+            if (retryAfterMs >= 0) {
+                gate.deferUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryAfterMs));
+                if (retryAfterMs > config.retryAfterMax().toMillis()) {
+                    return fail(task, FetchStatus.FETCH_ERROR, s, "HTTP " + s + " with Retry-After of " + retryAfterMs / 1000
+                            + " s, above FETCHER_RETRY_AFTER_MAX; host deferred", started);
+                }
+                lastProblem = "HTTP " + s + " (Retry-After " + retryAfterMs / 1000 + " s)";
+            } else {
+                backOff(gate, attempt);
+            }
+        }
+        return fail(task, FetchStatus.FETCH_ERROR, lastStatus,
+                lastProblem + " after " + (config.maxRetries() + 1) + " attempts", started);
+    }
+
+    /** Exponential back-off, applied to the whole host: a server in trouble gets fewer requests, not more. */
+    private void backOff(HostGate gate, int attempt) {
+        long ms = config.retryBackoff().toMillis() << Math.min(attempt, 10);
+        gate.deferUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));
+    }
+
+    private PoliteRequests.Turn turn(FetchTask task, CrawlJob job, HostGate gate, long delayMs, BooleanSupplier handedBack) {
+        int perMinute = config.politenessOverride() ? 0 : job.politeness().maxRequestsPerHostPerMinute();
+        return new PoliteRequests.Turn(gate, task.crawlId(), delayMs, perMinute, job.politeness().maxRequestsTotal(),
+                task.leaseUntilMs(), handedBack);
+    }
+
+    static Outcome fail(FetchTask task, FetchStatus status, int httpStatus, String reason, long startedNanos) {
+        return Outcome.of(FetchResult.failure(task, status, httpStatus, reason, null, elapsedMs(startedNanos)));
+    }
+
+    static long elapsedMs(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+}

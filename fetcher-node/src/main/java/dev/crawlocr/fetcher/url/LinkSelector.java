@@ -1,0 +1,109 @@
+package dev.crawlocr.fetcher.url;
+
+import dev.crawlocr.common.Urls;
+import dev.crawlocr.common.message.DiscoveredUrls.Link;
+import dev.crawlocr.common.message.UrlKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns a page's raw links and images into the URLs to emit: each is normalized, checked against the trap guard
+ * and the crawl's scope, deduplicated, and grouped by host key (the key of {@code crawl.discovered}). Pages are
+ * capped at {@code maxOutlinks} per page. Everything dropped is counted by reason. Thread-safe and stateless.
+ */
+public final class LinkSelector {
+
+    /**
+     * @param byHost     links to emit, per host key, in document order
+     * @param imageUrls  normalized image URLs of the page (in scope or not, for the page record)
+     * @param outlinks   distinct valid page links found on the page, before scope
+     * @param dropped    count of dropped links per reason ("category: detail"; the category is a fixed word)
+     */
+    public record Selection(Map<String, List<Link>> byHost, List<String> imageUrls, int outlinks, Map<String, Integer> dropped) {
+    }
+
+    private final Urls urls;
+    private final TrapGuard traps;
+    private final int maxOutlinks;
+
+    public LinkSelector(Urls urls, TrapGuard traps, int maxOutlinks) {
+        this.urls = urls;
+        this.traps = traps;
+        this.maxOutlinks = maxOutlinks;
+    }
+
+    /**
+     * @param depth     depth of the page the links were found on; links get {@code depth + 1}
+     * @param follow    false when the page asked not to be followed: pages are not emitted, images still are
+     */
+    public Selection select(String pageUrl, int depth, List<String> links, List<String> images, CrawlScopeFilter scope, boolean follow) {
+        Map<String, List<Link>> byHost = new TreeMap<>();
+        Map<String, Integer> dropped = new LinkedHashMap<>();
+        Set<String> seen = new LinkedHashSet<>();
+        seen.add(pageUrl);
+        int outlinks = 0;
+        int followed = 0;
+        for (String raw : links) {
+            Optional<String> n = urls.normalize(raw);
+            if (n.isEmpty()) {
+                count(dropped, "invalid: not an http(s) URL");
+                continue;
+            }
+            if (!seen.add(n.get())) {
+                continue;
+            }
+            outlinks++;
+            if (!follow) {
+                count(dropped, "nofollow: the page asks not to be followed");
+            } else if (followed >= maxOutlinks) {
+                count(dropped, "outlink-cap: more than " + maxOutlinks + " outlinks");
+            } else if (admit(n.get(), UrlKind.PAGE, depth + 1, scope, byHost, dropped)) {
+                followed++;
+            }
+        }
+        List<String> imageUrls = new ArrayList<>();
+        for (String raw : images) {
+            Optional<String> n = urls.normalize(raw);
+            if (n.isEmpty()) {
+                count(dropped, "invalid: not an http(s) URL");
+                continue;
+            }
+            if (imageUrls.contains(n.get())) {
+                continue;
+            }
+            imageUrls.add(n.get());
+            if (imageUrls.size() > maxOutlinks) {
+                count(dropped, "outlink-cap: more than " + maxOutlinks + " images");
+                continue;
+            }
+            admit(n.get(), UrlKind.IMAGE, depth + 1, scope, byHost, dropped);
+        }
+        return new Selection(byHost, imageUrls, outlinks, dropped);
+    }
+
+    private boolean admit(String url, UrlKind kind, int depth, CrawlScopeFilter scope, Map<String, List<Link>> byHost, Map<String, Integer> dropped) {
+        Optional<String> trap = traps.check(url);
+        if (trap.isPresent()) {
+            count(dropped, "trap: " + trap.get());
+            return false;
+        }
+        Optional<String> out = scope.check(url, kind, depth);
+        if (out.isPresent()) {
+            count(dropped, out.get());
+            return false;
+        }
+        String host = Urls.hostKey(url).orElseThrow();
+        byHost.computeIfAbsent(host, h -> new ArrayList<>()).add(new Link(url, kind, depth));
+        return true;
+    }
+
+    private static void count(Map<String, Integer> dropped, String reason) {
+        dropped.merge(reason, 1, Integer::sum);
+    }
+}
