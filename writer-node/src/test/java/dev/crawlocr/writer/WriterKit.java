@@ -91,16 +91,17 @@ final class WriterKit implements AutoCloseable {
         Clients.send(producer, topic, key.getBytes(StandardCharsets.UTF_8), value, null).join();
     }
 
-    void startCrawl(String... seeds) {
-        startCrawl(Politeness.defaults(), seeds);
+    CrawlJob startCrawl(String... seeds) {
+        return startCrawl(Politeness.defaults(), seeds);
     }
 
-    void startCrawl(Politeness politeness, String... seeds) {
-        send(Topics.JOBS, crawlId, new CrawlJob(CrawlJob.SCHEMA, crawlId, CrawlJob.State.RUNNING, List.of(seeds), null, politeness, null,
-                Instant.now()));
+    CrawlJob startCrawl(Politeness politeness, String... seeds) {
+        CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, crawlId, CrawlJob.State.RUNNING, List.of(seeds), null, politeness, null, Instant.now());
+        send(Topics.JOBS, crawlId, job);
         for (String seed : seeds) {
             discovered(null, List.of(new DiscoveredUrls.Link(seed, UrlKind.PAGE, 0)));
         }
+        return job;
     }
 
     void discovered(String source, List<DiscoveredUrls.Link> links) {
@@ -140,6 +141,42 @@ final class WriterKit implements AutoCloseable {
         }
         return new OcrResult(OcrResult.SCHEMA, crawlId, contentHash, imageUrl, OcrResult.Status.OK, null, text, 91.5f, words, "eng",
                 "5.3.0", "png", 320, 40, 3, 2, 150);
+    }
+
+    static String pageUrl(int i) {
+        return "http://site.test/p" + i + ".html";
+    }
+
+    static String imageUrl(int j) {
+        return "http://img.site.test/i" + j + ".png";
+    }
+
+    /**
+     * A generated site for a {@link FakeFetcher}: page i (the seed is page 0) links to pages 2i+1 and 2i+2 when
+     * they exist and shows image i % images. Images are "OCR'd" at once (the OCR result is produced before the
+     * image's fetch result, as can happen in the pipeline). Every page and image is fetched with status FETCHED.
+     */
+    java.util.function.Consumer<FetchTask> site(int pages, int images) {
+        return task -> {
+            if (task.kind() == UrlKind.IMAGE) {
+                String hash = "hash-" + crawlId + "-" + task.url().substring(task.url().lastIndexOf('/') + 1);
+                send(Topics.OCR, hash, ocr(hash, task.url(), "EXIT " + task.url().substring(task.url().lastIndexOf('/') + 1)));
+                fetched(image(task, hash));
+                return;
+            }
+            int i = Integer.parseInt(task.url().replaceAll(".*/p(\\d+)\\.html", "$1"));
+            List<DiscoveredUrls.Link> links = new ArrayList<>();
+            for (int child : new int[] {2 * i + 1, 2 * i + 2}) {
+                if (child < pages) {
+                    links.add(new DiscoveredUrls.Link(pageUrl(child), UrlKind.PAGE, task.depth() + 1));
+                }
+            }
+            links.add(new DiscoveredUrls.Link(pageUrl(0), UrlKind.PAGE, task.depth() + 1));
+            discovered(task.url(), links);
+            String img = imageUrl(i % images);
+            discovered(task.url(), List.of(new DiscoveredUrls.Link(img, UrlKind.IMAGE, task.depth() + 1)));
+            fetched(page(task, "Page " + i, text(task.url(), 600), List.of(img)));
+        };
     }
 
     /** Reads crawl.frontier from the beginning (no group), keeping this kit's crawl's tasks in order of arrival. */
@@ -219,13 +256,72 @@ final class WriterKit implements AutoCloseable {
         return out;
     }
 
-    /** Row counts of every table, for replay checks. */
+    /** Row counts of this crawl in every table, for replay checks. */
     Map<String, Long> tableCounts() {
         Map<String, Long> counts = new HashMap<>();
-        for (String t : List.of("crawls", "urls", "pages", "images", "page_images", "ocr_results", "fetch_errors")) {
-            counts.put(t, count("SELECT count(*) FROM " + t));
+        counts.put("crawls", count("SELECT count(*) FROM crawls WHERE id = '" + crawlId + "'"));
+        for (String t : List.of("urls", "pages", "images", "page_images", "ocr_results", "fetch_errors")) {
+            counts.put(t, count("SELECT count(*) FROM " + t + " WHERE crawl_id = '" + crawlId + "'"));
         }
         return counts;
+    }
+
+    /** The value of a Prometheus sample from the node's /metrics, e.g. "writer_db_retries_total{" ; 0 when absent. */
+    static double metric(WriterNode node, String prefix) {
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            String body = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.opsPort() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines().filter(l -> l.startsWith(prefix))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads a topic from the beginning without a group, keeping the records whose value or key passes the filter. */
+    final class TopicReader implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        private final java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> filter;
+
+        TopicReader(String topic, java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> filter) {
+            this.filter = filter;
+            Map<String, Object> p = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            consumer = new KafkaConsumer<>(p);
+            List<TopicPartition> tps = consumer.partitionsFor(topic).stream().map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            closeables.add(this);
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> poll() {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                if (filter.test(r)) {
+                    records.add(r);
+                }
+            }
+            return List.copyOf(records);
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
+    /** This crawl's events on crawl.events. */
+    TopicReader events() {
+        return new TopicReader(Topics.EVENTS, r -> new String(r.key(), StandardCharsets.UTF_8).equals(crawlId));
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     @Override

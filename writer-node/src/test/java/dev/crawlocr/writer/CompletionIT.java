@@ -1,0 +1,79 @@
+package dev.crawlocr.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.crawlocr.common.message.CrawlEvent;
+import dev.crawlocr.common.message.CrawlJob;
+import dev.crawlocr.common.message.FetchTask;
+import dev.crawlocr.common.message.Json;
+import dev.crawlocr.common.message.Politeness;
+import dev.crawlocr.common.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Crawl lifecycle: completion with counts, STOPPED crawls and recrawls. */
+class CompletionIT {
+
+    @Test
+    void aDrainedCrawlIsMarkedFinishedOnceAndAnnouncedWithItsCounts() {
+        try (WriterKit kit = new WriterKit()) {
+            WriterNode writer = kit.startWriter();
+            WriterKit.TopicReader events = kit.events();
+            try (FakeFetcher fetcher = new FakeFetcher(kit, "fetcher-completion", kit.site(15, 4))) {
+                kit.startCrawl(WriterKit.pageUrl(0));
+                await().atMost(60, TimeUnit.SECONDS).until(() -> !events.poll().isEmpty());
+                CrawlEvent event = Json.decode(events.poll().get(0).value(), CrawlEvent.class);
+                assertThat(event.type()).isEqualTo(CrawlEvent.Type.COMPLETED);
+                assertThat(event.crawlId()).isEqualTo(kit.crawlId);
+                assertThat(event.counts()).containsEntry("urls", 19L).containsEntry("FETCHED", 19L).containsEntry("pages", 15L)
+                        .containsEntry("images", 4L).containsEntry("ocr", 4L).containsEntry("ocrFailed", 0L)
+                        .doesNotContainKeys("QUEUED", "LEASED");
+                assertThat(fetcher.fetches()).hasSize(19).allSatisfy((url, n) -> assertThat(n).as(url).isEqualTo(1));
+                assertThat(fetcher.errors()).isEmpty();
+                assertThat(kit.strings("SELECT state || ' ' || (finished_at IS NOT NULL) || ' ' || (completion_sent_at IS NOT NULL) FROM crawls"))
+                        .containsExactly("FINISHED true true");
+                await().during(Duration.ofSeconds(1)).atMost(5, TimeUnit.SECONDS).until(() -> events.poll().size() == 1);
+                assertThat(WriterKit.metric(writer, "writer_crawls_completed_total")).isEqualTo(1.0);
+            }
+        }
+    }
+
+    @Test
+    void aStoppedCrawlIsNotScheduledUntilItRunsAgain() {
+        try (WriterKit kit = new WriterKit()) {
+            kit.startWriter();
+            WriterKit.Frontier frontier = kit.frontier();
+            CrawlJob job = kit.startCrawl(WriterKit.pageUrl(0));
+            FetchTask seed = frontier.await(WriterKit.pageUrl(0));
+
+            kit.send(Topics.JOBS, kit.crawlId, job.withState(CrawlJob.State.STOPPED));
+            await().atMost(20, TimeUnit.SECONDS).until(() -> kit.strings("SELECT state FROM crawls").equals(List.of("STOPPED")));
+            kit.site(7, 1).accept(seed);
+            await().atMost(20, TimeUnit.SECONDS).until(() -> kit.count("SELECT count(*) FROM urls WHERE status = 'QUEUED'") == 3);
+            await().during(Duration.ofSeconds(2)).atMost(10, TimeUnit.SECONDS).until(() -> frontier.poll().size() == 1);
+
+            kit.send(Topics.JOBS, kit.crawlId, job);
+            frontier.await(WriterKit.pageUrl(1));
+            frontier.await(WriterKit.pageUrl(2));
+            frontier.await(WriterKit.imageUrl(0));
+            assertThat(kit.strings("SELECT state FROM crawls")).containsExactly("RUNNING");
+        }
+    }
+
+    @Test
+    void withARecrawlIntervalAFetchedUrlBecomesDueAgain() {
+        try (WriterKit kit = new WriterKit()) {
+            kit.startWriter();
+            WriterKit.Frontier frontier = kit.frontier();
+            kit.startCrawl(new Politeness(0, 1, 0, 0, 1), "http://again.test/");
+            FetchTask first = frontier.await("http://again.test/");
+            kit.fetched(kit.page(first, "Again", "Fetched once, and again a second later", List.of()));
+            FetchTask second = frontier.awaitAttempt("http://again.test/", 2);
+            assertThat(second.attempt()).isEqualTo(2);
+            assertThat(kit.strings("SELECT state FROM crawls")).containsExactly("RUNNING");
+        }
+    }
+}
