@@ -38,6 +38,8 @@ final class ClusterCommand {
         int analyzers;
         @Option(names = "--writers", defaultValue = "1", description = "Writer processes (default ${DEFAULT-VALUE})")
         int writers;
+        @Option(names = "--all-in-one", description = "One JVM running a writer, a fetcher and an analyzer, instead of separate processes")
+        boolean allInOne;
         @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port on 127.0.0.1 (default ${DEFAULT-VALUE})")
         int kafkaPort;
         @Option(names = "--allow-network", defaultValue = "127.0.0.0/8",
@@ -48,7 +50,7 @@ final class ClusterCommand {
         public Integer call() {
             LocalCluster c = parent.cluster();
             Crawlctl root = parent.root;
-            c.start(new LocalCluster.Spec(fetchers, analyzers, writers, kafkaPort, root.dbUrl, root.dbUser, root.dbPassword,
+            c.start(new LocalCluster.Spec(fetchers, analyzers, writers, allInOne, kafkaPort, root.dbUrl, root.dbUser, root.dbPassword,
                     Nodes.localEnv(allowNetwork)));
             System.out.println("cluster ready: Kafka at " + c.bootstrapServers() + ", logs in " + c.dir().resolve("logs"));
             printStatus(c.members());

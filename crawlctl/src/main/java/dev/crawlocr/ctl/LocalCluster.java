@@ -28,9 +28,9 @@ import java.util.stream.Stream;
  */
 public final class LocalCluster {
 
-    /** What to start. {@code allInOne} runs a single JVM with every node instead of separate processes. */
-    public record Spec(int fetchers, int analyzers, int writers, int kafkaPort, String dbUrl, String dbUser, String dbPassword,
-                       Map<String, String> extraEnv) {
+    /** What to start. {@code allInOne} runs one JVM with a writer, a fetcher and an analyzer instead of the counts. */
+    public record Spec(int fetchers, int analyzers, int writers, boolean allInOne, int kafkaPort, String dbUrl, String dbUser,
+                       String dbPassword, Map<String, String> extraEnv) {
     }
 
     /** One started process, as recorded in its pid file. */
@@ -63,8 +63,8 @@ public final class LocalCluster {
             throw new UserError("A cluster is already running in " + dir + "; stop it first with 'crawlctl cluster stop'");
         }
         Map<String, Path> jars = new LinkedHashMap<>();
-        for (String node : List.of("writer", "fetcher", "analyzer")) {
-            Path jar = home.resolve(node + "-node/target/" + node + "-node.jar");
+        for (String node : spec.allInOne() ? List.of("all-in-one") : List.of("writer", "fetcher", "analyzer")) {
+            Path jar = node.equals("all-in-one") ? home.resolve("all-in-one/target/all-in-one.jar") : home.resolve(node + "-node/target/" + node + "-node.jar");
             if (!Files.isRegularFile(jar)) {
                 throw new UserError("Missing " + jar + ": build first with 'scripts/mvn -q package -DskipTests'");
             }
@@ -86,9 +86,13 @@ public final class LocalCluster {
             env.put("DATABASE_PASSWORD", spec.dbPassword());
             env.put("OMP_THREAD_LIMIT", "1");
             List<Member> started = new ArrayList<>();
-            started.addAll(launch("writer", spec.writers(), jars.get("writer"), env));
-            started.addAll(launch("fetcher", spec.fetchers(), jars.get("fetcher"), env));
-            started.addAll(launch("analyzer", spec.analyzers(), jars.get("analyzer"), env));
+            if (spec.allInOne()) {
+                started.addAll(launch("all-in-one", 1, jars.get("all-in-one"), env));
+            } else {
+                started.addAll(launch("writer", spec.writers(), jars.get("writer"), env));
+                started.addAll(launch("fetcher", spec.fetchers(), jars.get("fetcher"), env));
+                started.addAll(launch("analyzer", spec.analyzers(), jars.get("analyzer"), env));
+            }
             for (Member m : started) {
                 awaitReady(m, Duration.ofSeconds(120));
             }
@@ -107,7 +111,7 @@ public final class LocalCluster {
         for (int i = 0; i < count; i++) {
             String name = node + "-" + (next + i);
             int port = freePort();
-            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx" + (node.equals("analyzer") ? "1g" : "768m"), "-XX:+UseSerialGC",
+            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx" + (node.equals("writer") || node.equals("fetcher") ? "768m" : "1536m"), "-XX:+UseSerialGC",
                     "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("logs/" + name + ".log").toFile()));

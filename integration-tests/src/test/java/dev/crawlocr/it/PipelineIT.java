@@ -1,0 +1,106 @@
+package dev.crawlocr.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crawlocr.analyzer.AnalyzerNode;
+import dev.crawlocr.common.config.CommonConfig;
+import dev.crawlocr.common.message.CrawlEvent;
+import dev.crawlocr.common.message.CrawlJob;
+import dev.crawlocr.common.message.CrawlScope;
+import dev.crawlocr.common.message.OcrSettings;
+import dev.crawlocr.common.message.Politeness;
+import dev.crawlocr.ctl.CrawlJobs;
+import dev.crawlocr.devkit.Cer;
+import dev.crawlocr.devkit.DemoSite;
+import dev.crawlocr.devkit.Postgres;
+import dev.crawlocr.devkit.TestServices;
+import dev.crawlocr.fetcher.FetcherNode;
+import dev.crawlocr.writer.WriterNode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The walking skeleton end to end: a seed URL goes through a fetcher, an analyzer and a writer (each its own
+ * node instance with its own consumers) over a real Kafka broker, and ends as pages and OCR text in PostgreSQL.
+ */
+class PipelineIT {
+
+    @Test
+    void seedBecomesPagesAndOcrTextInPostgres() throws Exception {
+        String bootstrap = TestServices.kafkaBootstrap();
+        Postgres pg = TestServices.postgres();
+        String dbUrl = pg.createDatabase("e2e");
+        Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "OPS_PORT", "0", "KAFKA_TOPIC_PARTITIONS", "4");
+
+        try (DemoSite site = DemoSite.start(24, 2);
+             WriterNode writer = WriterNode.start(with(common, "DATABASE_URL", dbUrl, "DATABASE_USER", pg.user(), "DATABASE_PASSWORD", pg.password(),
+                     "WRITER_COMPLETION_SETTLE", "2s"));
+             FetcherNode fetcher = FetcherNode.start(with(common, "FETCHER_ALLOW_NETWORKS", "127.0.0.0/8"));
+             AnalyzerNode analyzer = AnalyzerNode.start(common)) {
+
+            CrawlJobs jobs = new CrawlJobs(new CommonConfig(bootstrap, true, 4, 10 << 20, 0, "e2e"));
+            String id = "e2e-" + System.nanoTime();
+            jobs.start(new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, List.of(site.seedUrl()),
+                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true),
+                    new Politeness(10, 1, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
+
+            Optional<CrawlEvent> done = jobs.awaitCompletion(id, Duration.ofMinutes(4), null);
+            assertThat(done).as("completion event of crawl %s", id).isPresent();
+
+            try (Connection db = DriverManager.getConnection(dbUrl, pg.user(), pg.password())) {
+                Map<String, Long> pages = countByUrl(db, "SELECT url, count(*) FROM pages WHERE crawl_id = ? AND status = 'FETCHED' GROUP BY url", id);
+                assertThat(pages.keySet()).containsExactlyInAnyOrderElementsOf(site.pageUrls());
+                assertThat(pages.values()).as("rows per page").allMatch(n -> n == 1);
+
+                Map<String, String> ocr = new HashMap<>();
+                try (PreparedStatement ps = db.prepareStatement("""
+                        SELECT i.url, o.text FROM images i JOIN ocr_results o ON o.crawl_id = i.crawl_id AND o.content_hash = i.content_hash
+                        WHERE i.crawl_id = ? AND o.status = 'OK'""")) {
+                    ps.setString(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            assertThat(ocr.put(rs.getString(1), rs.getString(2))).as("one OCR row for %s", rs.getString(1)).isNull();
+                        }
+                    }
+                }
+                assertThat(ocr.keySet()).containsExactlyInAnyOrderElementsOf(site.imageTexts().keySet());
+                site.imageTexts().forEach((url, text) ->
+                        assertThat(Cer.of(text, ocr.get(url))).as("CER of %s: expected '%s', got '%s'", url, text, ocr.get(url)).isLessThanOrEqualTo(0.02));
+            }
+            Map<String, Integer> hits = site.hits();
+            site.pageUrls().forEach(u -> assertThat(hits.get(u.substring(site.baseUrl().length()))).as("fetches of %s", u).isEqualTo(1));
+            site.imageTexts().keySet().forEach(u -> assertThat(hits.get(u.substring(site.baseUrl().length()))).as("fetches of %s", u).isEqualTo(1));
+            assertThat(hits).doesNotContainKey("/private/secret.html");
+        }
+    }
+
+    private static Map<String, Long> countByUrl(Connection db, String sql, String crawl) throws Exception {
+        Map<String, Long> m = new HashMap<>();
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setString(1, crawl);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    m.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return m;
+    }
+
+    static Map<String, String> with(Map<String, String> base, String... kv) {
+        Map<String, String> m = new HashMap<>(base);
+        for (int i = 0; i + 1 < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}
