@@ -70,7 +70,7 @@ public final class ContentHandler {
             }
         }
         FetchResult result = new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.PAGE, task.depth(), FetchStatus.FETCHED,
-                r.truncated() ? "body cut at FETCHER_PAGE_MAX_BYTES (" + config.pageMaxBytes() + " bytes)" : null,
+                null,
                 task.url(), r.status(), r.contentType(), page.title(), page.text(), r.truncated() || page.textTruncated(),
                 Hashes.sha256Hex(r.body()), r.body().length, sel.outlinks(), sel.imageUrls(), null, System.currentTimeMillis(), fetchMs);
         return new Outcome(result, discovered, images);

@@ -19,7 +19,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * {@value #LINKS_PER_RECORD} links a record) and image bytes (to {@code crawl.images}, key content hash, metadata
  * in headers) first, and only once those are acknowledged its result (to {@code crawl.pages}, key URL), so a
  * writer that sees the result already has the links. A result too large for a record is shrunk (text and image
- * list cut, marked truncated). The returned future completes when everything is acknowledged. Thread-safe.
+ * list halved until it fits, marked truncated). The returned future completes when everything is acknowledged. Thread-safe.
  */
 public final class Emitter {
     static final int LINKS_PER_RECORD = 250;
@@ -59,7 +59,7 @@ public final class Emitter {
             String text = cur.text() == null ? null : cur.text().substring(0, cur.text().length() / 2);
             List<String> images = cur.imageUrls().subList(0, cur.imageUrls().size() / 2);
             cur = new FetchResult(cur.schema(), cur.crawlId(), cur.url(), cur.kind(), cur.depth(), cur.status(),
-                    cur.reason() == null ? "record cut to fit the topic's size limit" : cur.reason(), cur.finalUrl(), cur.httpStatus(),
+                    cur.reason(), cur.finalUrl(), cur.httpStatus(),
                     cur.contentType(), cur.title() != null && cur.title().length() > 1000 ? cur.title().substring(0, 1000) : cur.title(),
                     text, true, cur.contentHash(), cur.bytes(), cur.outlinkCount(), images, cur.redirectTo(), cur.fetchedAtMs(), cur.fetchMs());
             bytes = Json.encode(cur);

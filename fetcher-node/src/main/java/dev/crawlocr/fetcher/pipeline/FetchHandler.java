@@ -15,22 +15,22 @@ import org.apache.kafka.common.TopicPartition;
  * Revoked partitions hand their queued tasks back.
  */
 public final class FetchHandler implements PipelineConsumer.Handler {
-    private final HostQueues queues;
+    private final FetchEngine engine;
     private final Emitter emitter;
 
-    public FetchHandler(HostQueues queues, Emitter emitter) {
-        this.queues = queues;
+    public FetchHandler(FetchEngine engine, Emitter emitter) {
+        this.engine = engine;
         this.emitter = emitter;
     }
 
     @Override
     public CompletionStage<?> handle(ConsumerRecord<byte[], byte[]> record) {
         FetchTask task = Json.decode(record.value(), FetchTask.class);
-        return queues.submit(task, record.partition()).thenCompose(emitter::emit);
+        return engine.submit(task, record.partition()).thenCompose(emitter::emit);
     }
 
     @Override
     public void onRevoked(Collection<TopicPartition> partitions) {
-        queues.revoke(partitions.stream().filter(tp -> tp.topic().equals(Topics.FRONTIER)).map(TopicPartition::partition).toList());
+        engine.revoke(partitions.stream().filter(tp -> tp.topic().equals(Topics.FRONTIER)).map(TopicPartition::partition).toList());
     }
 }
