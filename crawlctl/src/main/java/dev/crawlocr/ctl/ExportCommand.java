@@ -86,8 +86,10 @@ final class ExportCommand implements Callable<Integer> {
         ObjectNode o = Json.mapper().createObjectNode();
         for (String c : COLUMNS) {
             Object v = rs.getObject(c);
-            if (v instanceof Number n) {
-                o.put(c, n.doubleValue() == Math.rint(n.doubleValue()) && !(v instanceof Float) ? n.longValue() : n.doubleValue());
+            if (v instanceof Integer || v instanceof Long) {
+                o.put(c, ((Number) v).longValue());
+            } else if (v instanceof Number n) {
+                o.put(c, n.doubleValue());
             } else {
                 o.put(c, v == null ? null : v.toString());
             }

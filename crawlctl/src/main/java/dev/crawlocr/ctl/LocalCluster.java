@@ -111,7 +111,7 @@ public final class LocalCluster {
         for (int i = 0; i < count; i++) {
             String name = node + "-" + (next + i);
             int port = freePort();
-            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx" + (node.equals("writer") || node.equals("fetcher") ? "768m" : "1536m"), "-XX:+UseSerialGC",
+            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED", "-Xmx" + (node.equals("writer") || node.equals("fetcher") ? "768m" : "1536m"), "-XX:+UseSerialGC",
                     "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("logs/" + name + ".log").toFile()));

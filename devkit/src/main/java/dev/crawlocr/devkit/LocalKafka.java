@@ -119,6 +119,7 @@ public final class LocalKafka implements AutoCloseable {
     private List<String> command(List<String> mainAndArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-Xms256m");
         cmd.add("-Xmx768m");
         cmd.add("-XX:+UseSerialGC");
