@@ -15,8 +15,15 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Kafka clients configured the one way the pipeline uses them: bytes in and out, durable produces, manual commits. */
+/**
+ * Kafka clients configured the one way the pipeline uses them: bytes in and out, durable produces, manual commits.
+ * Any other client property can be given through the process environment: {@code KAFKA_PRODUCER_LINGER_MS=20}
+ * sets the producers' {@code linger.ms}, {@code KAFKA_CONSUMER_SESSION_TIMEOUT_MS=10000} the consumers'
+ * {@code session.timeout.ms} (the name after the prefix, lower-cased, with '_' read as '.').
+ */
 public final class Clients {
+    static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
+    static final String CONSUMER_PREFIX = "KAFKA_CONSUMER_";
 
     /** An idempotent producer with acks=all, so an acknowledged send survives a broker restart. */
     public static KafkaProducer<byte[], byte[]> producer(CommonConfig common, String clientId) {
@@ -32,6 +39,7 @@ public final class Clients {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.putAll(overrides(System.getenv(), PRODUCER_PREFIX));
         return new KafkaProducer<>(p);
     }
 
@@ -48,6 +56,7 @@ public final class Clients {
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.putAll(overrides(System.getenv(), CONSUMER_PREFIX));
         return new KafkaConsumer<>(p);
     }
 
@@ -66,6 +75,17 @@ public final class Clients {
             done.completeExceptionally(e);
         }
         return done;
+    }
+
+    /** Client properties from environment variables with the given prefix. */
+    static Map<String, Object> overrides(Map<String, String> env, String prefix) {
+        Map<String, Object> out = new HashMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith(prefix) && k.length() > prefix.length()) {
+                out.put(k.substring(prefix.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        return out;
     }
 
     private Clients() {
