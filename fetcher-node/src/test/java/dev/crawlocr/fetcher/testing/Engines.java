@@ -49,6 +49,11 @@ public final class Engines implements AutoCloseable {
         return job;
     }
 
+    /** Replaces a crawl's settings, as a new record on crawl.jobs would. */
+    public void job(CrawlJob job) {
+        jobs.put(job.crawlId(), job);
+    }
+
     /** A crawl with default scope around {@code seed} and no per-host delay. */
     public CrawlJob crawl(String id, String seed) {
         return crawl(id, List.of(seed), CrawlScope.defaults(), new Politeness(0, 1, 0, 0, 0));
