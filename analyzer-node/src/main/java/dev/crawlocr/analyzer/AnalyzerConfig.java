@@ -21,7 +21,7 @@ import java.util.Map;
  * @param workers            OCR worker threads, each owning its engines; default the core count
  * @param queueCapacity      images queued for the workers before partitions are paused; default 2 x workers
  * @param languages          default tessdata languages joined by '+'
- * @param pageSegMode        default Tesseract page segmentation mode (3 = fully automatic)
+ * @param pageSegMode        default Tesseract page segmentation mode (6 = a single uniform block of text, which reads small web-image text far more reliably than 3)
  * @param engineMode         Tesseract OCR engine mode (1 = LSTM only)
  * @param minWordConfidence  default minimum confidence (0-100) of words kept in the word list
  * @param tessdata           directory holding {@code *.traineddata}
@@ -62,7 +62,7 @@ public record AnalyzerConfig(
             .define("ANALYZER_QUEUE_CAPACITY", INT, "0", ConfigDef.between(0, 100_000), "between 0 and 100000",
                     "Images queued before partitions are paused; 0 means 2 x workers")
             .define("OCR_LANGUAGES", STRING, "eng", "Default tessdata languages joined by '+', e.g. eng, kor, eng+kor")
-            .define("OCR_PSM", INT, "3", ConfigDef.between(0, 13), "between 0 and 13", "Default page segmentation mode")
+            .define("OCR_PSM", INT, "6", ConfigDef.between(0, 13), "between 0 and 13", "Default page segmentation mode; 6 = one uniform block of text")
             .define("OCR_ENGINE_MODE", INT, "1", ConfigDef.between(0, 3), "between 0 and 3", "Tesseract OCR engine mode; 1 = LSTM only")
             .define("OCR_MIN_WORD_CONFIDENCE", INT, "0", ConfigDef.between(0, 100), "between 0 and 100",
                     "Default minimum confidence of words kept in the word list")
@@ -76,7 +76,7 @@ public record AnalyzerConfig(
                     "Process resident memory past which engines are recycled; 0 means max heap + 512MB per worker")
             .define("IMAGE_MAX_PIXELS", LONG, "40000000", ConfigDef.between(1, 1L << 34), "between 1 and 2^34",
                     "Largest width x height decoded; checked from the header before decoding")
-            .define("OCR_UPSCALE_LINE_HEIGHT", INT, "40", ConfigDef.between(0, 400), "between 0 and 400",
+            .define("OCR_UPSCALE_LINE_HEIGHT", INT, "32", ConfigDef.between(0, 400), "between 0 and 400",
                     "Text lines shorter than this (px) are upscaled towards it; 0 disables upscaling")
             .define("OCR_MAX_SCALE", DOUBLE, "4", v -> (Double) v >= 1 && (Double) v <= 8, "between 1 and 8",
                     "Largest upscaling factor")

@@ -73,7 +73,7 @@ public final class AnalyzerNode implements NodeMain.Node {
                 new Preprocessor(config.upscaleLineHeight(), config.maxScale(), Math.max(config.maxPixels(), 16_000_000L)), config.dpi());
         ImageOcr ocr = new ImageOcr(analyzer, settings,
                 crawlId -> jobs.await(crawlId, config.crawlWait()).map(CrawlJob::ocr), new ResultCache(config.cacheSize()),
-                new AttemptMarkers(config.stateDir().resolve(config.common().nodeId().replaceAll("[^A-Za-z0-9._-]", "_"))));
+                new AttemptMarkers(config.stateDir()));
         consumer = new PipelineConsumer(
                 Clients.consumer(config.common(), Topics.GROUP_ANALYZER, "analyzer", Math.max(1, config.workers())),
                 new ImageHandler(workers, ocr, producer, metrics),

@@ -16,7 +16,7 @@ class AnalyzerConfigTest {
         assertThat(c.workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(c.queueCapacity()).isEqualTo(2 * c.workers());
         assertThat(c.languages()).isEqualTo("eng");
-        assertThat(c.pageSegMode()).isEqualTo(3);
+        assertThat(c.pageSegMode()).isEqualTo(6);
         assertThat(c.engineMode()).isEqualTo(1);
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.memoryBudget()).isGreaterThan(Runtime.getRuntime().maxMemory());

@@ -42,6 +42,8 @@ public final class TessEngine implements AutoCloseable {
             throw new IllegalStateException("Tesseract could not load languages '" + key.languages() + "' from " + tessdata);
         }
         API.TessBaseAPISetVariable(h, "debug_file", "/dev/null");
+        // The preprocessor already turns light-on-dark text around; re-reading doubtful lines inverted only costs time.
+        API.TessBaseAPISetVariable(h, "tessedit_do_invert", "0");
         this.handle = h;
     }
 

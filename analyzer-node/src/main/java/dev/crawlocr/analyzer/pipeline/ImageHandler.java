@@ -7,7 +7,9 @@ import dev.crawlocr.common.kafka.RecordFailure;
 import dev.crawlocr.common.message.ImageMeta;
 import dev.crawlocr.common.message.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * image to the dead-letter topic with its reason and attempts. A record without valid image headers goes straight
  * to the dead-letter topic.
  *
- * <p>Queued images of revoked partitions are not dropped: they finish and are committed by this instance before
+ * <p>An image still queued when the node shuts down is left unfinished, so it is redelivered rather than failed.
+ * Queued images of revoked partitions are not dropped: they finish and are committed by this instance before
  * the partition moves (the queue is short), so no image is read twice.
  */
 public final class ImageHandler implements PipelineConsumer.Handler {
@@ -47,7 +50,17 @@ public final class ImageHandler implements PipelineConsumer.Handler {
         ImageMeta meta = ImageMeta.fromHeaders(record.headers(), new String(record.key(), StandardCharsets.UTF_8));
         byte[] bytes = record.value() == null ? new byte[0] : record.value();
         return workers.submit(context -> ocr.process(meta, bytes, context))
-                .exceptionally(error -> ocr.failed(meta, error))
+                .handle((outcome, error) -> {
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(outcome);
+                    }
+                    if (unwrap(error) instanceof CancellationException) {
+                        // shutting down before a worker took it: leave the record unfinished so it is redelivered
+                        return new CompletableFuture<Outcome>();
+                    }
+                    return CompletableFuture.completedFuture(ocr.failed(meta, error));
+                })
+                .thenCompose(f -> f)
                 .thenCompose(outcome -> {
                     metrics.record(outcome);
                     log.debug("Image {} of crawl {}: {} ({} words)", meta.contentHash(), meta.crawlId(), outcome.result().status(),
@@ -61,5 +74,9 @@ public final class ImageHandler implements PipelineConsumer.Handler {
                                 return CompletableFuture.failedFuture(new RecordFailure(outcome.result().reason(), outcome.attempts(), null));
                             });
                 });
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 }

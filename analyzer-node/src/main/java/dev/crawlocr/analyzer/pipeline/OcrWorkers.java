@@ -162,16 +162,14 @@ public final class OcrWorkers implements AutoCloseable {
             this.job = job;
         }
 
-        void run(EngineSet engines) {
+        void run(EngineSet engines, Duration timeout) {
             startedNanos = System.nanoTime();
             try {
-                future.complete(job.run(new WorkerContext(engines, startedNanos + TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMs)))));
+                future.complete(job.run(new WorkerContext(engines, startedNanos + timeout.toNanos())));
             } catch (Throwable e) {
                 future.completeExceptionally(e);
             }
         }
-
-        long timeoutMs;
     }
 
     private final class Worker implements Runnable {
@@ -193,11 +191,10 @@ public final class OcrWorkers implements AutoCloseable {
                     if (task == null) {
                         continue;
                     }
-                    task.timeoutMs = timeout.toMillis();
                     busy.incrementAndGet();
                     current = task;
                     try {
-                        task.run(engines);
+                        task.run(engines, timeout);
                     } finally {
                         current = null;
                         busy.decrementAndGet();

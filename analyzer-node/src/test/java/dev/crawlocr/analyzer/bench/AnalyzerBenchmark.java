@@ -1,0 +1,184 @@
+package dev.crawlocr.analyzer.bench;
+
+import dev.crawlocr.analyzer.AnalyzerConfig;
+import dev.crawlocr.analyzer.image.ImageDecoder;
+import dev.crawlocr.analyzer.image.Preprocessor;
+import dev.crawlocr.analyzer.ocr.EngineSet;
+import dev.crawlocr.analyzer.ocr.ResolvedSettings;
+import dev.crawlocr.analyzer.ocr.SettingsResolver;
+import dev.crawlocr.analyzer.ocr.TessEngine;
+import dev.crawlocr.analyzer.ocr.Tessdata;
+import dev.crawlocr.analyzer.pipeline.Analysis;
+import dev.crawlocr.analyzer.pipeline.ImageAnalyzer;
+import dev.crawlocr.analyzer.pipeline.MemoryGuard;
+import dev.crawlocr.analyzer.pipeline.OcrWorkers;
+import dev.crawlocr.common.message.OcrSettings;
+import dev.crawlocr.devkit.Cer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Measures the analyzer's OCR pipeline against the {@code tesseract} command line on the same generated images,
+ * in one run: images/s of the analyzer, of tesseract in batch mode (list files, one process per core) and of
+ * tesseract with one process per image, plus the character error rate of each against the known text.
+ *
+ * <p>The analyzer is driven through its pipeline classes ({@link OcrWorkers}, {@link ImageAnalyzer}) with the node's
+ * default configuration; no broker is involved. Run with {@code scripts/bench analyzer [--images=360]
+ * [--workers=N] [--dir=path]}.
+ */
+public final class AnalyzerBenchmark {
+    private static final double[] lastTimings = new double[3];
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        for (String a : args) {
+            if (a.startsWith("--") && a.contains("=")) {
+                opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+            }
+        }
+        int count = Integer.parseInt(opts.getOrDefault("images", "360"));
+        AnalyzerConfig config = AnalyzerConfig.from(System.getenv());
+        int workers = Integer.parseInt(opts.getOrDefault("workers", Integer.toString(config.workers())));
+        Path dir = opts.containsKey("dir") ? Path.of(opts.get("dir")) : Files.createTempDirectory("crawlocr-bench");
+        int[] eng = sizes(opts.get("eng-sizes"), BenchImages.ENGLISH_SIZES);
+        int[] kor = sizes(opts.get("kor-sizes"), BenchImages.KOREAN_SIZES);
+        List<BenchImages.Spec> specs = BenchImages.generate(dir.resolve("images"), count, 7, eng, kor);
+
+        System.out.printf("Analyzer benchmark: %d PNG images in %s (English at %s px, Korean at %s px, every 8th inverted)%n",
+                specs.size(), dir.resolve("images"), java.util.Arrays.toString(eng),
+                java.util.Arrays.toString(kor));
+        System.out.printf("tesseract %s, %d workers / processes, psm %d, OMP_THREAD_LIMIT=%s%n", TessEngine.version(), workers,
+                config.pageSegMode(), System.getenv("OMP_THREAD_LIMIT"));
+        System.out.println("The analyzer is measured in-process through its OCR pipeline classes (OcrWorkers + ImageAnalyzer,"
+                + " default configuration), without a Kafka broker.");
+
+        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
+        CliTesseract cli = new CliTesseract(workers, config.pageSegMode(), dir);
+        Result analyzer = null;
+        Result batch = null;
+        for (int round = 1; round <= rounds; round++) {
+            analyzer = best(analyzer, measure("analyzer (in-process)", round, specs, () -> runAnalyzer(config, workers, specs)));
+            if (opts.containsKey("analyzer-only")) {
+                continue;
+            }
+            batch = best(batch, measure("tesseract batch", round, specs, () -> cli.batch(specs)));
+        }
+        System.out.printf("analyzer mean per image: decode %.1f ms, preprocess %.1f ms, OCR %.1f ms (on one worker)%n",
+                lastTimings[0], lastTimings[1], lastTimings[2]);
+        if (opts.containsKey("analyzer-only")) {
+            System.out.printf("analyzer: %.2f images/s, CER eng %.2f%%, kor %.2f%%%n", analyzer.imagesPerSecond,
+                    100 * analyzer.cer.get("eng"), 100 * analyzer.cer.get("kor"));
+            new TreeMap<>(analyzer.cerBySize).forEach((k, v) -> System.out.printf("  %-10s %6.2f%%%n", k, 100 * v));
+            return;
+        }
+        Result perImage = measure("tesseract per image", 1, specs, () -> cli.perImage(specs));
+        System.out.printf("%nBest of %d alternating rounds for the analyzer and tesseract batch; one round of one process per image.%n", rounds);
+        System.out.println();
+        System.out.printf("%-24s %10s %10s %10s%n", "", "images/s", "CER eng", "CER kor");
+        for (Result r : List.of(analyzer, batch, perImage)) {
+            System.out.printf("%-24s %10.2f %9.2f%% %9.2f%%%n", r.name, r.imagesPerSecond, 100 * r.cer.get("eng"), 100 * r.cer.get("kor"));
+        }
+        System.out.printf("%nanalyzer / tesseract batch:     %.2fx (target >= 0.9x)%n", analyzer.imagesPerSecond / batch.imagesPerSecond);
+        System.out.printf("analyzer / tesseract per image: %.2fx (target >= 2.5x)%n", analyzer.imagesPerSecond / perImage.imagesPerSecond);
+        System.out.println("\nCER by language and text size (analyzer | tesseract batch):");
+        Map<String, String> bySize = new TreeMap<>();
+        for (var e : analyzer.cerBySize.entrySet()) {
+            bySize.put(e.getKey(), String.format("%6.2f%% | %6.2f%%", 100 * e.getValue(), 100 * batch.cerBySize.get(e.getKey())));
+        }
+        bySize.forEach((k, v) -> System.out.printf("  %-10s %s%n", k, v));
+        System.out.printf("%nTargets: CER <= 0.5%% English, <= 3%% Korean. Analyzer: %s%n",
+                analyzer.cer.get("eng") <= 0.005 && analyzer.cer.get("kor") <= 0.03 ? "met" : "NOT met");
+    }
+
+    private static Map<Path, String> runAnalyzer(AnalyzerConfig config, int workers, List<BenchImages.Spec> specs) throws Exception {
+        SettingsResolver resolver = new SettingsResolver(new Tessdata(config.tessdata()), config.languages(), config.pageSegMode(),
+                config.engineMode(), config.minWordConfidence());
+        ImageAnalyzer analyzer = new ImageAnalyzer(new ImageDecoder(config.common().imageMaxBytes(), config.maxPixels()),
+                new Preprocessor(config.upscaleLineHeight(), config.maxScale(), Math.max(config.maxPixels(), 16_000_000L)), config.dpi());
+        Map<String, ResolvedSettings> settings = new HashMap<>();
+        for (String lang : List.of("eng", "kor")) {
+            settings.put(lang, resolver.resolve(new OcrSettings(lang, null, null)));
+        }
+        List<byte[]> bytes = new ArrayList<>();
+        for (BenchImages.Spec s : specs) {
+            bytes.add(Files.readAllBytes(s.file()));
+        }
+        Map<Path, String> out = new LinkedHashMap<>();
+        try (OcrWorkers pool = new OcrWorkers(workers, Integer.MAX_VALUE, config.timeout(),
+                () -> new EngineSet(config.tessdata(), config.engineMaxImages(), 2), new MemoryGuard(config.memoryBudget(), 30_000))) {
+            List<CompletableFuture<Analysis>> futures = new ArrayList<>();
+            for (int i = 0; i < specs.size(); i++) {
+                byte[] b = bytes.get(i);
+                ResolvedSettings s = settings.get(specs.get(i).language());
+                futures.add(pool.submit(ctx -> analyzer.analyze(b, s, ctx)));
+            }
+            double[] sums = new double[3];
+            for (int i = 0; i < specs.size(); i++) {
+                Analysis a = futures.get(i).get();
+                out.put(specs.get(i).file(), a.text());
+                sums[0] += a.decodeMs();
+                sums[1] += a.preprocessMs();
+                sums[2] += a.ocrMs();
+            }
+            for (int i = 0; i < 3; i++) {
+                lastTimings[i] = sums[i] / specs.size();
+            }
+        }
+        return out;
+    }
+
+    private static int[] sizes(String list, int[] defaults) {
+        return list == null ? defaults : java.util.Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    interface Run {
+        Map<Path, String> run() throws Exception;
+    }
+
+    private record Result(String name, double imagesPerSecond, Map<String, Double> cer, Map<String, Double> cerBySize) {
+    }
+
+    private static Result best(Result a, Result b) {
+        return a == null || b.imagesPerSecond > a.imagesPerSecond ? b : a;
+    }
+
+    private static Result measure(String name, int round, List<BenchImages.Spec> specs, Run run) throws Exception {
+        System.out.printf("Running %s, round %d ...", name, round);
+        long start = System.nanoTime();
+        Map<Path, String> texts = run.run();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(" %.2f images/s%n", specs.size() / seconds);
+        Map<String, double[]> errors = new HashMap<>();
+        Map<String, double[]> bySize = new HashMap<>();
+        for (BenchImages.Spec s : specs) {
+            String actual = texts.getOrDefault(s.file(), "");
+            double len = Cer.normalize(s.text()).length();
+            double err = Cer.of(s.text(), actual) * len;
+            add(errors, s.language(), err, len);
+            add(bySize, s.language() + " " + String.format("%2d", s.size()) + "px", err, len);
+        }
+        return new Result(name, specs.size() / seconds, ratio(errors), ratio(bySize));
+    }
+
+    private static void add(Map<String, double[]> m, String key, double err, double len) {
+        double[] a = m.computeIfAbsent(key, k -> new double[2]);
+        a[0] += err;
+        a[1] += len;
+    }
+
+    private static Map<String, Double> ratio(Map<String, double[]> m) {
+        Map<String, Double> out = new HashMap<>();
+        m.forEach((k, v) -> out.put(k, v[1] == 0 ? 0 : v[0] / v[1]));
+        return out;
+    }
+
+    private AnalyzerBenchmark() {
+    }
+}

@@ -1,0 +1,91 @@
+package dev.crawlocr.analyzer.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** The stock {@code tesseract} command line on the same files, with OMP_THREAD_LIMIT=1 and the same page segmentation mode. */
+final class CliTesseract {
+    private final int processes;
+    private final int psm;
+    private final Path work;
+
+    CliTesseract(int processes, int psm, Path work) {
+        this.processes = processes;
+        this.psm = psm;
+        this.work = work;
+    }
+
+    /** One process per image, {@code processes} at a time. Returns the text read per file. */
+    Map<Path, String> perImage(List<BenchImages.Spec> specs) throws Exception {
+        Map<Path, String> out = new HashMap<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(processes)) {
+            List<Future<String>> texts = new ArrayList<>();
+            for (BenchImages.Spec s : specs) {
+                texts.add(pool.submit(() -> run(List.of("tesseract", s.file().toString(), "stdout", "-l", s.language(),
+                        "--psm", Integer.toString(psm)))));
+            }
+            for (int i = 0; i < specs.size(); i++) {
+                out.put(specs.get(i).file(), texts.get(i).get());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Batch mode: per language, the files split into {@code processes} list files, each read by one tesseract process
+     * that loads its models once; the processes run at the same time. Pages come back separated by form feeds.
+     */
+    Map<Path, String> batch(List<BenchImages.Spec> specs) throws Exception {
+        Map<Path, String> out = new HashMap<>();
+        Map<String, List<BenchImages.Spec>> byLanguage = new HashMap<>();
+        specs.forEach(s -> byLanguage.computeIfAbsent(s.language(), k -> new ArrayList<>()).add(s));
+        try (ExecutorService pool = Executors.newFixedThreadPool(processes)) {
+            List<List<BenchImages.Spec>> chunks = new ArrayList<>();
+            List<Future<String>> texts = new ArrayList<>();
+            for (var e : byLanguage.entrySet()) {
+                for (int p = 0; p < processes; p++) {
+                    List<BenchImages.Spec> chunk = new ArrayList<>();
+                    for (int i = p; i < e.getValue().size(); i += processes) {
+                        chunk.add(e.getValue().get(i));
+                    }
+                    if (chunk.isEmpty()) {
+                        continue;
+                    }
+                    Path list = work.resolve("list-" + e.getKey() + "-" + p + ".txt");
+                    Files.write(list, chunk.stream().map(s -> s.file().toString()).toList(), StandardCharsets.UTF_8);
+                    chunks.add(chunk);
+                    texts.add(pool.submit(() -> run(List.of("tesseract", list.toString(), "stdout", "-l", e.getKey(),
+                            "--psm", Integer.toString(psm)))));
+                }
+            }
+            for (int c = 0; c < chunks.size(); c++) {
+                String[] pages = texts.get(c).get().split("\f", -1);
+                List<BenchImages.Spec> chunk = chunks.get(c);
+                for (int i = 0; i < chunk.size(); i++) {
+                    out.put(chunk.get(i).file(), i < pages.length ? pages[i] : "");
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("OMP_THREAD_LIMIT", "1");
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("tesseract exited with " + p.exitValue() + ": " + command);
+        }
+        return text;
+    }
+}
