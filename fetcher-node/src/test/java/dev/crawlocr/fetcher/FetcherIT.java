@@ -13,7 +13,13 @@ import dev.crawlocr.common.message.Politeness;
 import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.devkit.DemoSite;
 import dev.crawlocr.devkit.TestServices;
+import dev.crawlocr.common.Topics;
+import dev.crawlocr.common.kafka.Clients;
+import dev.crawlocr.common.kafka.DeadLetters;
 import dev.crawlocr.fetcher.testing.CrawlHarness;
+import dev.crawlocr.fetcher.testing.KafkaTap;
+import dev.crawlocr.fetcher.testing.TestSite;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -87,6 +93,57 @@ class FetcherIT {
                 assertThat(imageResult.bytes()).isEqualTo(served.length);
             }
             assertThat(fetcher.isReady()).isTrue();
+
+            String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fetcher.ops().port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("fetcher_results_total{kind=\"PAGE\",node=\"fetcher-node\",status=\"FETCHED\"}",
+                    "fetcher_requests_total{code=\"200\",kind=\"robots\"", "fetcher_bytes_total", "fetcher_robots_cache_total",
+                    "fetcher_queue_tasks", "fetcher_queue_host_max", "fetcher_requests_inflight", "fetcher_politeness_wait_seconds_count",
+                    "fetcher_links_emitted_total", "fetcher_request_duration_seconds");
         }
+    }
+
+    @Test
+    void aBadRecordIsDeadLetteredAndShutdownHandsQueuedTasksBack() throws Exception {
+        String bootstrap = TestServices.kafkaBootstrap();
+        try (TestSite site = new TestSite();
+             CrawlHarness crawl = new CrawlHarness(bootstrap);
+             KafkaTap dlq = new KafkaTap(bootstrap, Topics.DEAD_LETTER, null)) {
+            for (int i = 0; i < 5; i++) {
+                site.route("/p" + i, TestSite.html("<title>p" + i + "</title>"));
+            }
+            crawl.stopScheduling();
+            crawl.publishJob(List.of(site.url("/p0")), CrawlScope.defaults(), new Politeness(1500, 1, 0, 0, 0));
+            FetcherNode fetcher = FetcherNode.start(CrawlHarness.fetcherEnv(bootstrap));
+            try (var producer = Clients.producer(CrawlHarness.common(bootstrap), "bad")) {
+                Clients.send(producer, Topics.FRONTIER, "host-x".getBytes(StandardCharsets.UTF_8),
+                        "{not json".getBytes(StandardCharsets.UTF_8), new RecordHeaders()).join();
+            }
+            for (int i = 0; i < 5; i++) {
+                crawl.task(site.url("/p" + i), UrlKind.PAGE, 0, System.currentTimeMillis() + 300_000);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> site.count("/p0") == 1);
+            fetcher.close();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> crawl.results().size() == 5);
+            Map<String, FetchResult> results = crawl.results();
+            assertThat(results.get(site.url("/p0")).status()).isEqualTo(FetchStatus.FETCHED);
+            long handedBack = results.values().stream().filter(r -> r.status() == FetchStatus.FETCH_ERROR
+                    && r.reason().startsWith("handed back: the host moved to another fetcher")).count();
+            long fetched = results.values().stream().filter(r -> r.status() == FetchStatus.FETCHED).count();
+            assertThat(handedBack).isGreaterThanOrEqualTo(1);
+            assertThat(handedBack + fetched).isEqualTo(5);
+            assertThat(site.hits().stream().filter(h -> h.path().startsWith("/p")).count()).isEqualTo(fetched);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> dlq.records().stream().anyMatch(r -> "host-x".equals(new String(r.key(), StandardCharsets.UTF_8))));
+            var dead = dlq.records().stream().filter(r -> "host-x".equals(new String(r.key(), StandardCharsets.UTF_8))).findFirst().orElseThrow();
+            assertThat(header(dead, DeadLetters.STAGE)).isEqualTo("fetcher");
+            assertThat(header(dead, DeadLetters.MESSAGE)).startsWith("Unreadable FetchTask");
+            assertThat(header(dead, DeadLetters.TOPIC)).isEqualTo(Topics.FRONTIER);
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 }
