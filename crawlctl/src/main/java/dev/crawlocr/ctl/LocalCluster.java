@@ -39,6 +39,9 @@ public final class LocalCluster {
 
     private final Path dir;
     private final Path home;
+    private LocalKafka kafka;
+    private Map<String, Path> jars = Map.of();
+    private Map<String, String> nodeEnv = Map.of();
 
     public LocalCluster(Path dir, Path home) {
         this.dir = dir.toAbsolutePath();
@@ -63,6 +66,7 @@ public final class LocalCluster {
             throw new UserError("A cluster is already running in " + dir + "; stop it first with 'crawlctl cluster stop'");
         }
         Map<String, Path> jars = new LinkedHashMap<>();
+        this.jars = jars;
         for (String node : spec.allInOne() ? List.of("all-in-one") : List.of("writer", "fetcher", "analyzer")) {
             Path jar = node.equals("all-in-one") ? home.resolve("all-in-one/target/all-in-one.jar") : home.resolve(node + "-node/target/" + node + "-node.jar");
             if (!Files.isRegularFile(jar)) {
@@ -74,7 +78,7 @@ public final class LocalCluster {
             deleteRecursively(dir.resolve("kafka"));
             Files.createDirectories(dir.resolve("logs"));
             Files.createDirectories(dir.resolve("pids"));
-            LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), spec.kafkaPort());
+            kafka = LocalKafka.start(dir.resolve("kafka"), spec.kafkaPort());
             record("kafka", kafka.pid(), 0);
             Files.deleteIfExists(dir.resolve("logs/kafka.log"));
             Files.createSymbolicLink(dir.resolve("logs/kafka.log"), dir.resolve("kafka/broker.out"));
@@ -85,6 +89,7 @@ public final class LocalCluster {
             env.put("DATABASE_USER", spec.dbUser());
             env.put("DATABASE_PASSWORD", spec.dbPassword());
             env.put("OMP_THREAD_LIMIT", "1");
+            nodeEnv = Map.copyOf(env);
             List<Member> started = new ArrayList<>();
             if (spec.allInOne()) {
                 started.addAll(launch("all-in-one", 1, jars.get("all-in-one"), env));
@@ -102,6 +107,29 @@ public final class LocalCluster {
             stop();
             throw e;
         }
+    }
+
+    /**
+     * Starts {@code count} more processes of a node ("fetcher", "analyzer" or "writer") with the environment of
+     * {@link #start} and waits until they are ready. Only on the instance that started the cluster.
+     */
+    public List<Member> add(String node, int count) {
+        Path jar = jars.get(node);
+        if (jar == null) {
+            throw new IllegalStateException("add() needs a cluster started by this instance with separate " + node + " processes");
+        }
+        try {
+            List<Member> added = launch(node, count, jar, nodeEnv);
+            added.forEach(m -> awaitReady(m, Duration.ofSeconds(120)));
+            return added;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The broker process this instance started (for stop and restart), or null. */
+    public LocalKafka kafka() {
+        return kafka;
     }
 
     /** Starts {@code count} more processes of a node, named node-1, node-2, ... after those already recorded. */

@@ -6,12 +6,21 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -22,6 +31,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code session.timeout.ms} (the name after the prefix, lower-cased, with '_' read as '.').
  */
 public final class Clients {
+    private static final Logger log = LoggerFactory.getLogger(Clients.class);
     static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
     static final String CONSUMER_PREFIX = "KAFKA_CONSUMER_";
 
@@ -60,21 +70,47 @@ public final class Clients {
         return new KafkaConsumer<>(p);
     }
 
-    /** Sends and returns a future that completes when the broker has acknowledged the record. */
+    /**
+     * Sends and returns a future that completes when the broker has acknowledged the record. A send that fails
+     * for a reason other than the record itself (the producer's own retries ran out during a broker outage, or an
+     * idempotent producer reset its sequence after a broker restart) is sent again with back-off, up to
+     * {@link #SEND_ATTEMPTS} times in all, so a passing outage never turns into a lost or dead-lettered record.
+     */
     public static CompletableFuture<RecordMetadata> send(Producer<byte[], byte[]> producer, String topic, byte[] key, byte[] value, Headers headers) {
         CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
-        try {
-            producer.send(new ProducerRecord<>(topic, null, key, value, headers), (md, e) -> {
-                if (e != null) {
-                    done.completeExceptionally(e);
-                } else {
-                    done.complete(md);
-                }
-            });
-        } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-        }
+        attempt(producer, new ProducerRecord<>(topic, null, key, value, headers), 1, done);
         return done;
+    }
+
+    /** Sends in all, counting the first. */
+    public static final int SEND_ATTEMPTS = 8;
+
+    private static void attempt(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record, int attempt,
+                                CompletableFuture<RecordMetadata> done) {
+        Callback callback = (md, e) -> {
+            if (e == null) {
+                done.complete(md);
+            } else if (attempt < SEND_ATTEMPTS && resendable(e)) {
+                log.warn("Send to {} failed (attempt {} of {}), sending again: {}", record.topic(), attempt, SEND_ATTEMPTS, e.toString());
+                CompletableFuture.delayedExecutor(Math.min(30, 1L << attempt), TimeUnit.SECONDS)
+                        .execute(() -> attempt(producer, record, attempt + 1, done));
+            } else {
+                done.completeExceptionally(e);
+            }
+        };
+        try {
+            producer.send(record, callback);
+        } catch (IllegalStateException e) {
+            done.completeExceptionally(e); // the producer is closed: the node is shutting down
+        } catch (RuntimeException e) {
+            callback.onCompletion(null, e);
+        }
+    }
+
+    /** False for failures of the record itself (too large, not serializable) or of permissions, which a resend cannot fix. */
+    static boolean resendable(Exception e) {
+        return !(e instanceof RecordTooLargeException || e instanceof SerializationException || e instanceof AuthorizationException
+                || e instanceof InvalidTopicException || e instanceof UnsupportedVersionException);
     }
 
     /** Client properties from environment variables with the given prefix. */
