@@ -146,6 +146,7 @@ public final class LocalCluster {
             pb.environment().putAll(env);
             pb.environment().put("OPS_PORT", Integer.toString(port));
             pb.environment().put("NODE_ID", name);
+            pb.environment().put("ANALYZER_STATE_DIR", dir.resolve("state/" + name).toString());
             Process p = pb.start();
             record(name, p.pid(), port);
             out.add(new Member(name, p.pid(), p.info().startInstant().orElse(Instant.EPOCH), port, true));
