@@ -65,8 +65,10 @@ public final class ImageHandler implements PipelineConsumer.Handler {
                     metrics.record(outcome);
                     log.debug("Image {} of crawl {}: {} ({} words)", meta.contentHash(), meta.crawlId(), outcome.result().status(),
                             outcome.result().words().size());
+                    // Continue off the producer's I/O thread: the consumer may send a dead letter from this stage's
+                    // completion, and a send that needs fresh metadata would block the very thread that fetches it.
                     return Clients.send(producer, Topics.OCR, record.key(), Json.encode(outcome.result()), null)
-                            .thenCompose(md -> {
+                            .thenComposeAsync(md -> {
                                 if (!outcome.failed()) {
                                     return CompletableFuture.completedFuture(md);
                                 }
