@@ -9,10 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +60,7 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     private void format() throws IOException {
-        String clusterId = uuidBase64();
+        String clusterId = Uuid.randomUuid().toString(); // never starts with '-', which the tool would read as a flag
         Path props = dir.resolve("server.properties");
         Files.writeString(props, String.join("\n",
                 "process.roles=broker,controller",
@@ -199,11 +199,6 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    private static String uuidBase64() {
-        UUID u = UUID.randomUUID();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
-    }
 
     /** Runs a broker in the foreground: {@code LocalKafka <dir> <port>}. Stops on SIGTERM. */
     public static void main(String[] args) throws Exception {
