@@ -18,6 +18,7 @@ import java.util.Map;
  *
  * @param databaseUrl        JDBC URL of the crawl database
  * @param poolSize           connections in the pool
+ * @param sinkThreads        concurrent flusher threads (and transactions) per sink
  * @param batchSize          records written per transaction, per sink
  * @param batchLinger        how long a sink waits to fill a batch
  * @param queueCapacity      records queued per sink before its partitions are paused
@@ -40,6 +41,7 @@ public record WriterConfig(
         String databaseUser,
         String databasePassword,
         int poolSize,
+        int sinkThreads,
         int batchSize,
         Duration batchLinger,
         int queueCapacity,
@@ -60,7 +62,9 @@ public record WriterConfig(
             .define("DATABASE_URL", STRING, "jdbc:postgresql://127.0.0.1:5432/crawlocr", "JDBC URL of the crawl database")
             .define("DATABASE_USER", STRING, "crawlocr", "Database user")
             .define("DATABASE_PASSWORD", PASSWORD, "crawlocr", "Database password")
-            .define("DATABASE_POOL_SIZE", INT, "8", ConfigDef.between(2, 200), "between 2 and 200", "Connections in the pool")
+            .define("DATABASE_POOL_SIZE", INT, "16", ConfigDef.between(2, 200), "between 2 and 200", "Connections in the pool")
+            .define("WRITER_SINK_THREADS", INT, "2", ConfigDef.between(1, 64), "between 1 and 64",
+                    "Concurrent writer threads (and transactions) per sink; records with one key stay on one thread")
             .define("WRITER_BATCH_SIZE", INT, "500", ConfigDef.between(1, 100_000), "between 1 and 100000",
                     "Records written per transaction, per sink")
             .define("WRITER_BATCH_LINGER", DURATION, "50ms", "How long a sink waits to fill a batch")
@@ -90,7 +94,7 @@ public record WriterConfig(
 
     public static WriterConfig from(Config c) {
         return new WriterConfig(CommonConfig.from(c), c.string("DATABASE_URL"), c.string("DATABASE_USER"), c.string("DATABASE_PASSWORD"),
-                c.integer("DATABASE_POOL_SIZE"), c.integer("WRITER_BATCH_SIZE"), c.duration("WRITER_BATCH_LINGER"),
+                c.integer("DATABASE_POOL_SIZE"), c.integer("WRITER_SINK_THREADS"), c.integer("WRITER_BATCH_SIZE"), c.duration("WRITER_BATCH_LINGER"),
                 c.integer("WRITER_QUEUE_CAPACITY"), c.duration("WRITER_DB_MAX_BACKOFF"), c.longValue("WRITER_REGISTRY_CACHE_SIZE"),
                 c.bool("WRITER_SCHEDULER_ENABLED"), c.duration("WRITER_SCHEDULER_INTERVAL"), c.integer("WRITER_SCHEDULER_BATCH"),
                 c.integer("WRITER_SCHEDULER_PER_HOST"), c.longValue("WRITER_FRONTIER_MAX_LAG"), c.duration("WRITER_LEASE"),

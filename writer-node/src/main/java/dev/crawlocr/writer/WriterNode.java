@@ -98,7 +98,8 @@ public final class WriterNode implements NodeMain.Node {
 
     private <T> void consume(String topic, BatchSink<T> sink, DeadLetters deadLetters) {
         var metrics = ops.registry();
-        BatchingHandler<T> handler = keep(new BatchingHandler<>(sink, db, config.batchSize(), config.batchLinger(),
+        int threads = topic.equals(Topics.JOBS) ? 1 : config.sinkThreads();
+        BatchingHandler<T> handler = keep(new BatchingHandler<>(sink, db, threads, config.batchSize(), config.batchLinger(),
                 config.queueCapacity(), config.dbMaxBackoff(), metrics));
         var consumer = Clients.consumer(config.common(), Topics.GROUP_WRITER, "writer-" + sink.name(), config.batchSize());
         var options = new PipelineConsumer.Options("writer-" + sink.name(), List.of(topic), config.queueCapacity() * 2,
@@ -109,6 +110,11 @@ public final class WriterNode implements NodeMain.Node {
     private <T extends AutoCloseable> T keep(T resource) {
         resources.add(resource);
         return resource;
+    }
+
+    /** The node's meters (the same ones /metrics serves). */
+    public io.micrometer.core.instrument.MeterRegistry metrics() {
+        return ops.registry();
     }
 
     /** The ops server's port (useful with OPS_PORT=0). */

@@ -26,6 +26,21 @@ public final class DbErrors {
         return false;
     }
 
+    /**
+     * True when the database refused the data itself: a data exception (class 22, e.g. an invalid value), an
+     * integrity constraint (class 23) or a program limit such as a too-long search vector (class 54). Only such a
+     * record can never be written; any other failure (a bug, a missing table) is retried rather than dropped.
+     */
+    public static boolean isDataError(Throwable t) {
+        for (Throwable e = t; e != null; e = e.getCause()) {
+            if (e instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
+            }
+        }
+        return false;
+    }
+
     static boolean transientState(String state) {
         if (state == null) {
             return false;

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Writes a batch of decoded records in the caller's transaction. Must be idempotent: writing the same records
- * again (redelivery, replay) changes no row counts. Implementations are called from one thread at a time.
+ * again (redelivery, replay) changes no row counts. Several flusher threads call one sink concurrently (each in
+ * its own transaction); {@link #afterCommit} runs on the thread that wrote the batch.
  */
 public interface BatchSink<T> {
 

@@ -21,14 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns consumed records into database batches. The consumer thread decodes each record and queues it; one
- * flusher thread takes up to {@code batchSize} records (waiting at most {@code linger} to fill a batch), writes
- * them in one transaction and only then completes their futures, so offsets are committed after the commit.
+ * Turns consumed records into database batches. The consumer thread decodes each record and queues it for one of
+ * {@code threads} flusher threads, chosen by the record key, so records with one key are always written by one
+ * thread, in order. A flusher takes up to {@code batchSize} records (waiting at most {@code linger} to fill a
+ * batch), writes them in one transaction and only then completes their futures, so offsets are committed after
+ * the commit. Flushers write concurrently, in transactions of their own.
  *
  * <p>Failures: while the database is unreachable the same batch is retried with back-off (up to
- * {@code maxBackoff} between tries) and nothing is dropped; {@link #isFull()} pauses the partitions while the
- * queue is at capacity. When a batch fails for a reason in its data, each record is written on its own, and a
- * record that still fails goes to the dead-letter topic (its future fails with a {@link RecordFailure}).
+ * {@code maxBackoff} between tries) and nothing is dropped; so is a batch failing for any reason that is not about
+ * its data (a missing table, a bug). {@link #isFull()} pauses the partitions while the queues are at capacity.
+ * When the database rejects a batch's data, each record is written on its own, and a record that still fails
+ * goes to the dead-letter topic (its future fails with a {@link RecordFailure}).
  */
 public final class BatchingHandler<T> implements PipelineConsumer.Handler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchingHandler.class);
@@ -42,14 +45,15 @@ public final class BatchingHandler<T> implements PipelineConsumer.Handler, AutoC
     private final Duration linger;
     private final Duration maxBackoff;
     private final int capacity;
-    private final BlockingQueue<Item<T>> queue = new LinkedBlockingQueue<>();
+    private final List<BlockingQueue<Item<T>>> queues = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private final Counter records;
     private final Counter retries;
     private final DistributionSummary batchSizes;
-    private final Thread flusher;
+    private final List<Thread> flushers = new ArrayList<>();
     private volatile boolean running = true;
 
-    public BatchingHandler(BatchSink<T> sink, Database db, int batchSize, Duration linger, int capacity, Duration maxBackoff,
+    public BatchingHandler(BatchSink<T> sink, Database db, int threads, int batchSize, Duration linger, int capacity, Duration maxBackoff,
                            MeterRegistry metrics) {
         this.sink = sink;
         this.db = db;
@@ -62,23 +66,29 @@ public final class BatchingHandler<T> implements PipelineConsumer.Handler, AutoC
                 .tag("sink", sink.name()).register(metrics);
         this.batchSizes = DistributionSummary.builder("writer.batch.size").description("Records per database batch")
                 .tag("sink", sink.name()).register(metrics);
-        this.flusher = Thread.ofPlatform().name("sink-" + sink.name()).start(this::run);
+        for (int i = 0; i < threads; i++) {
+            BlockingQueue<Item<T>> queue = new LinkedBlockingQueue<>();
+            queues.add(queue);
+            flushers.add(Thread.ofPlatform().name("sink-" + sink.name() + "-" + i).start(() -> run(queue)));
+        }
     }
 
     @Override
     public CompletionStage<?> handle(ConsumerRecord<byte[], byte[]> record) {
         T value = sink.decode(record.key(), record.value());
         Item<T> item = new Item<>(value, new CompletableFuture<>());
-        queue.add(item);
+        int index = record.key() == null ? 0 : Math.floorMod(java.util.Arrays.hashCode(record.key()), queues.size());
+        queued.incrementAndGet();
+        queues.get(index).add(item);
         return item.done;
     }
 
     /** True while the queue is at capacity: the consumer keeps its partitions paused. */
     public boolean isFull() {
-        return queue.size() >= capacity;
+        return queued.get() >= capacity;
     }
 
-    private void run() {
+    private void run(BlockingQueue<Item<T>> queue) {
         List<Item<T>> batch = new ArrayList<>(batchSize);
         while (running) {
             try {
@@ -99,6 +109,7 @@ public final class BatchingHandler<T> implements PipelineConsumer.Handler, AutoC
                         batch.add(next);
                     }
                 }
+                queued.addAndGet(-batch.size());
                 writeWithRetry(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -131,10 +142,16 @@ public final class BatchingHandler<T> implements PipelineConsumer.Handler, AutoC
                 if (!running) {
                     return; // shutting down: the futures stay open and the records are redelivered
                 }
-                if (DbErrors.isTransient(e)) {
+                boolean retriable = DbErrors.isTransient(e) || (e instanceof SQLException && !DbErrors.isDataError(e));
+                if (retriable) {
                     retries.increment();
-                    log.warn("Sink {}: database unavailable (try {}), retrying {} records in {} ms: {}", sink.name(), attempt,
-                            values.size(), backoffMs, e.toString());
+                    if (DbErrors.isTransient(e)) {
+                        log.warn("Sink {}: database unavailable (try {}), retrying {} records in {} ms: {}", sink.name(), attempt,
+                                values.size(), backoffMs, e.toString());
+                    } else {
+                        log.error("Sink {}: database error that is not about the data (try {}), retrying {} records in {} ms: {}",
+                                sink.name(), attempt, values.size(), backoffMs, e.toString());
+                    }
                     Thread.sleep(backoffMs);
                     backoffMs = Math.min(backoffMs * 2, maxBackoff.toMillis());
                     attempt++;
@@ -153,13 +170,15 @@ public final class BatchingHandler<T> implements PipelineConsumer.Handler, AutoC
         }
     }
 
-    /** Stops the flusher. Records not yet written keep their futures open, so their offsets stay uncommitted. */
+    /** Stops the flushers. Records not yet written keep their futures open, so their offsets stay uncommitted. */
     @Override
     public void close() {
         running = false;
-        flusher.interrupt();
+        flushers.forEach(Thread::interrupt);
         try {
-            flusher.join(10_000);
+            for (Thread t : flushers) {
+                t.join(10_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -9,7 +9,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Statement;
+import org.postgresql.PGConnection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -19,19 +22,23 @@ import java.util.Map;
 
 /**
  * The URL registry: decides, atomically in the database, whether a discovered URL is new to its crawl. A batch
- * of {@code crawl.discovered} records becomes one {@code INSERT ... ON CONFLICT DO NOTHING RETURNING}; only the
+ * of {@code crawl.discovered} records is copied into a session staging table ({@code COPY}) and becomes one
+ * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING}; only the
  * rows it returns are new, and they start QUEUED and due now, so the scheduler emits them. URLs already in the
  * {@link SeenUrls} cache skip the database. Metrics: {@code writer.registry.new}, {@code writer.rows{table=urls}}.
  */
 public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
 
+    /** A per-session staging table; COPY fills it, the INSERT below drains it, and commit empties it. */
+    static final String STAGE = """
+            CREATE TEMP TABLE IF NOT EXISTS registry_stage (crawl_id text, url_hash bytea, url text, host text, kind text, depth int, src text)
+            ON COMMIT DELETE ROWS""";
+
     static final String INSERT = """
             INSERT INTO urls (crawl_id, url_hash, url, host, kind, depth, discovered_from, status, next_fetch_at)
-            SELECT t.crawl_id, t.url_hash, t.url, t.host, t.kind, t.depth, t.src, 'QUEUED', now()
-            FROM unnest(?::text[], ?::bytea[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[])
-                 AS t(crawl_id, url_hash, url, host, kind, depth, src)
+            SELECT crawl_id, url_hash, url, host, kind, depth, src, 'QUEUED', now() FROM registry_stage
             ON CONFLICT (crawl_id, url_hash) DO NOTHING
-            RETURNING crawl_id, url_hash""";
+            RETURNING url_hash""";
 
     /** One URL to register, with its cache key. */
     record Entry(String crawlId, byte[] hash, String url, String host, String kind, int depth, String source, ByteBuffer key) {
@@ -41,8 +48,13 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
     private final Runnable onNewUrls;
     private final Counter newUrls;
     private final Counter rows;
-    private List<ByteBuffer> lastKeys = List.of();
-    private int lastInserted;
+    /** What a flusher thread's last write did, for {@link #afterCommit}. */
+    private static final class Pending {
+        List<ByteBuffer> keys = List.of();
+        int inserted;
+    }
+
+    private final ThreadLocal<Pending> pending = ThreadLocal.withInitial(Pending::new);
 
     /** @param onNewUrls called after a commit that registered at least one new URL (wakes the scheduler) */
     public UrlRegistry(SeenUrls seen, Runnable onNewUrls, MeterRegistry metrics) {
@@ -75,57 +87,46 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
                 }
             }
         }
-        lastKeys = List.copyOf(fresh.keySet());
-        lastInserted = fresh.isEmpty() ? 0 : insert(c, new ArrayList<>(fresh.values()));
+        Pending p = pending.get();
+        p.keys = List.copyOf(fresh.keySet());
+        p.inserted = fresh.isEmpty() ? 0 : insert(c, new ArrayList<>(fresh.values()));
     }
 
-    /** Inserts the entries in one statement and returns how many were new. */
+    /** Copies the entries into the staging table, then inserts them in one statement; returns how many were new. */
     static int insert(Connection c, List<Entry> entries) throws SQLException {
-        int n = entries.size();
-        String[] crawl = new String[n];
-        byte[][] hash = new byte[n][];
-        String[] url = new String[n];
-        String[] host = new String[n];
-        String[] kind = new String[n];
-        Integer[] depth = new Integer[n];
-        String[] src = new String[n];
-        for (int i = 0; i < n; i++) {
-            Entry e = entries.get(i);
-            crawl[i] = e.crawlId();
-            hash[i] = e.hash();
-            url[i] = e.url();
-            host[i] = e.host();
-            kind[i] = e.kind();
-            depth[i] = e.depth();
-            src[i] = e.source();
+        try (Statement st = c.createStatement()) {
+            st.execute(STAGE);
         }
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setArray(1, c.createArrayOf("text", crawl));
-            ps.setArray(2, c.createArrayOf("bytea", hash));
-            ps.setArray(3, c.createArrayOf("text", url));
-            ps.setArray(4, c.createArrayOf("text", host));
-            ps.setArray(5, c.createArrayOf("text", kind));
-            ps.setArray(6, c.createArrayOf("int4", depth));
-            ps.setArray(7, c.createArrayOf("text", src));
-            int count = 0;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    count++;
-                }
+        StringBuilder copy = new StringBuilder(entries.size() * 160);
+        for (Entry e : entries) {
+            copy.append(CopyText.escape(e.crawlId())).append('\t').append("\\\\x").append(Hashes.hex(e.hash())).append('\t')
+                    .append(CopyText.escape(e.url())).append('\t').append(CopyText.escape(e.host())).append('\t')
+                    .append(e.kind()).append('\t').append(e.depth()).append('\t').append(CopyText.escape(e.source())).append('\n');
+        }
+        try {
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY registry_stage FROM STDIN", new StringReader(copy.toString()));
+        } catch (IOException e) {
+            throw new SQLException("COPY into registry_stage failed: " + e.getMessage(), "08006", e);
+        }
+        int count = 0;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(INSERT)) {
+            while (rs.next()) {
+                count++;
             }
-            return count;
         }
+        return count;
     }
 
     @Override
     public void afterCommit(List<DiscoveredUrls> batch) {
-        lastKeys.forEach(seen::add);
-        lastKeys = List.of();
-        newUrls.increment(lastInserted);
-        rows.increment(lastInserted);
-        if (lastInserted > 0) {
+        Pending p = pending.get();
+        p.keys.forEach(seen::add);
+        newUrls.increment(p.inserted);
+        rows.increment(p.inserted);
+        if (p.inserted > 0) {
             onNewUrls.run();
         }
-        lastInserted = 0;
+        p.keys = List.of();
+        p.inserted = 0;
     }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Stores fetch outcomes from {@code crawl.pages}: a PAGE outcome goes to {@code pages} (and its image references
  * to {@code page_images}), an IMAGE outcome to {@code images}; every outcome updates its URL's status and releases
- * its lease ({@link UrlOutcomes}). Within a batch only the latest outcome per URL is kept.
+ * its lease ({@link UrlOutcomes}). Within a batch only the latest outcome per URL is kept, and rows are written in
+ * key order so that concurrent batches cannot deadlock.
  */
 public final class FetchResultSink implements BatchSink<FetchResultSink.Outcome> {
 
@@ -57,11 +58,12 @@ public final class FetchResultSink implements BatchSink<FetchResultSink.Outcome>
         }
         List<Outcome> pageOutcomes = new ArrayList<>();
         List<Outcome> imageOutcomes = new ArrayList<>();
-        for (Outcome o : latest.values()) {
+        List<Outcome> ordered = latest.values().stream().sorted(java.util.Comparator.comparing(Outcome::key)).toList();
+        for (Outcome o : ordered) {
             (o.result().kind() == UrlKind.IMAGE ? imageOutcomes : pageOutcomes).add(o);
         }
         pages.write(c, pageOutcomes);
         images.write(c, imageOutcomes);
-        urls.write(c, new ArrayList<>(latest.values()));
+        urls.write(c, ordered);
     }
 }

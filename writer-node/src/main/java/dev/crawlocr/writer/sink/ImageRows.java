@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Upserts {@code images}, keyed by crawl and image URL, with the content hash that keys its OCR result. Format
- * and dimensions are copied from an OCR result already stored (OCR may arrive before the fetch outcome).
+ * and dimensions are copied from an OCR result already stored (OCR may arrive before the fetch outcome); the
+ * {@link ContentLocks} make sure one of the two writers sees the other's row.
  */
 final class ImageRows {
 
@@ -40,6 +41,8 @@ final class ImageRows {
         if (outcomes.isEmpty()) {
             return;
         }
+        ContentLocks.lock(c, outcomes.stream().filter(o -> o.result().contentHash() != null)
+                .map(o -> ContentLocks.key(o.result().crawlId(), o.result().contentHash())).toList());
         try (PreparedStatement ps = c.prepareStatement(UPSERT_IMAGE)) {
             for (FetchResultSink.Outcome o : outcomes) {
                 FetchResult r = o.result();

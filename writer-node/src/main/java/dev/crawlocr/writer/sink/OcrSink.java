@@ -57,6 +57,7 @@ public final class OcrSink implements BatchSink<OcrResult> {
         for (OcrResult r : batch) {
             latest.merge(r.crawlId() + '\0' + r.contentHash(), r, (a, b) -> a.status() == OcrResult.Status.OK && b.status() != OcrResult.Status.OK ? a : b);
         }
+        ContentLocks.lock(c, latest.values().stream().map(r -> ContentLocks.key(r.crawlId(), r.contentHash())).toList());
         try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
             for (OcrResult r : latest.values()) {
                 ps.setString(1, r.crawlId());

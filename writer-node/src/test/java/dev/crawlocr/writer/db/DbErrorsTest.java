@@ -23,4 +23,13 @@ class DbErrorsTest {
         assertThat(DbErrors.isTransient(new SQLException("invalid byte sequence", "22021"))).isFalse();
         assertThat(DbErrors.isTransient(new IllegalArgumentException("bad"))).isFalse();
     }
+
+    @Test
+    void onlyRejectedDataIsADataError() {
+        assertThat(DbErrors.isDataError(new SQLException("new row violates check constraint", "23514"))).isTrue();
+        assertThat(DbErrors.isDataError(new SQLException("invalid input syntax", "22P02"))).isTrue();
+        assertThat(DbErrors.isDataError(new SQLException("string is too long for tsvector", "54000"))).isTrue();
+        assertThat(DbErrors.isDataError(new SQLException("relation \"pages\" does not exist", "42P01"))).isFalse();
+        assertThat(DbErrors.isDataError(new SQLException("Connection refused", "08001"))).isFalse();
+    }
 }
