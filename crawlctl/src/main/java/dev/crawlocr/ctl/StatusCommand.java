@@ -51,10 +51,11 @@ final class StatusCommand implements Callable<Integer> {
         try (Connection db = root.db(); Admin admin = Kafka.admin(root.kafkaConfig())) {
             while (true) {
                 List<CrawlStatus> crawls = crawls(db, crawlId);
-                if (crawlId != null && crawls.isEmpty()) {
-                    throw new UserError("Unknown crawl '" + crawlId + "' in " + root.dbUrl + ". 'crawlctl crawl list' shows the crawls.");
-                }
                 StringBuilder screen = new StringBuilder();
+                if (crawlId != null && crawls.isEmpty()) {
+                    new CrawlJobs(root.kafkaConfig()).find(crawlId); // throws when no such crawl was started
+                    screen.append("crawl ").append(crawlId).append("  STARTING (no writer has registered it yet)\n\n");
+                }
                 crawls.forEach(c -> screen.append(render(c)));
                 screen.append(lags(admin));
                 PrintStream out = System.out;
@@ -63,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
                 }
                 out.print(screen);
                 out.flush();
-                boolean finished = crawlId != null && crawls.stream().allMatch(c -> !c.state().equals("RUNNING"));
+                boolean finished = crawlId != null && !crawls.isEmpty() && crawls.stream().allMatch(c -> !c.state().equals("RUNNING"));
                 if (!watch || finished) {
                     return 0;
                 }

@@ -83,6 +83,41 @@ class PipelineIT {
         }
     }
 
+    @Test
+    void twoWritersAndThreeFetchersFetchEachUrlExactlyOnce() throws Exception {
+        String bootstrap = TestServices.kafkaBootstrap();
+        Postgres pg = TestServices.postgres();
+        String dbUrl = pg.createDatabase("scaleout");
+        Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "OPS_PORT", "0", "KAFKA_TOPIC_PARTITIONS", "4");
+        Map<String, String> writerEnv = with(common, "DATABASE_URL", dbUrl, "DATABASE_USER", pg.user(), "DATABASE_PASSWORD", pg.password(),
+                "WRITER_COMPLETION_SETTLE", "2s");
+        Map<String, String> fetcherEnv = with(common, "FETCHER_ALLOW_NETWORKS", "127.0.0.0/8");
+        List<DemoSite> sites = List.of(DemoSite.start("127.0.0.1", 0, 40, 4, 1), DemoSite.start("127.0.0.1", 0, 40, 4, 2),
+                DemoSite.start("127.0.0.1", 0, 40, 4, 3));
+        try (WriterNode w1 = WriterNode.start(writerEnv); WriterNode w2 = WriterNode.start(writerEnv);
+             FetcherNode f1 = FetcherNode.start(fetcherEnv); FetcherNode f2 = FetcherNode.start(fetcherEnv); FetcherNode f3 = FetcherNode.start(fetcherEnv);
+             AnalyzerNode analyzer = AnalyzerNode.start(common)) {
+            CrawlJobs jobs = new CrawlJobs(new CommonConfig(bootstrap, true, 4, 10 << 20, 0, "scaleout"));
+            String id = "scaleout-" + System.nanoTime();
+            jobs.start(new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, sites.stream().map(DemoSite::seedUrl).toList(),
+                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true),
+                    new Politeness(10, 1, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
+            Optional<CrawlEvent> done = jobs.awaitCompletion(id, Duration.ofMinutes(4), null);
+            assertThat(done).as("completion event of crawl %s", id).isPresent();
+            assertThat(done.get().counts()).containsEntry("pages", 120L).containsEntry("images", 30L).containsEntry("ocr", 30L);
+            for (DemoSite site : sites) {
+                site.hits().forEach((path, n) -> {
+                    if (!path.equals("/robots.txt")) {
+                        assertThat(n).as("fetches of %s%s", site.baseUrl(), path).isEqualTo(1);
+                    }
+                });
+                assertThat(site.hits().keySet().stream().filter(p -> p.startsWith("/page/"))).hasSize(40);
+            }
+        } finally {
+            sites.forEach(DemoSite::close);
+        }
+    }
+
     private static Map<String, Long> countByUrl(Connection db, String sql, String crawl) throws Exception {
         Map<String, Long> m = new HashMap<>();
         try (PreparedStatement ps = db.prepareStatement(sql)) {

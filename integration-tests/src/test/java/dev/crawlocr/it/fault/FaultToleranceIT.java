@@ -90,33 +90,29 @@ class FaultToleranceIT {
     @Test
     @Order(1)
     void fetcherKilledMidCrawl() throws Exception {
-        Run run = begin("kill-fetcher");
-        awaitFetched(run, 0.3);
-        long window = leased(run);
-        cluster.end(member("fetcher"), true);
-        cluster.add("fetcher", 1);
-        finish(run, window);
+        killAndReplace("fetcher", run -> awaitFetched(run, 0.3));
     }
 
     @Test
     @Order(2)
     void analyzerKilledMidCrawl() throws Exception {
-        Run run = begin("kill-analyzer");
-        await().atMost(Duration.ofMinutes(3)).until(() -> count(run, "SELECT count(*) FROM ocr_results WHERE crawl_id = ?") >= run.images() / 5);
-        long window = leased(run);
-        cluster.end(member("analyzer"), true);
-        cluster.add("analyzer", 1);
-        finish(run, window);
+        killAndReplace("analyzer", run -> await().atMost(Duration.ofMinutes(3))
+                .until(() -> count(run, "SELECT count(*) FROM ocr_results WHERE crawl_id = ?") >= run.images() / 5));
     }
 
     @Test
     @Order(3)
     void writerKilledMidCrawl() throws Exception {
-        Run run = begin("kill-writer");
-        awaitFetched(run, 0.3);
+        killAndReplace("writer", run -> awaitFetched(run, 0.3));
+    }
+
+    /** kill -9 of one process of {@code node} once {@code midCrawl} returns, and a replacement started. */
+    private void killAndReplace(String node, java.util.function.Consumer<Run> midCrawl) throws Exception {
+        Run run = begin("kill-" + node);
+        midCrawl.accept(run);
         long window = leased(run);
-        cluster.end(member("writer"), true);
-        cluster.add("writer", 1);
+        cluster.end(member(node), true);
+        cluster.add(node, 1);
         finish(run, window);
     }
 

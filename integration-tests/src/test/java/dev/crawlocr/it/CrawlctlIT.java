@@ -1,0 +1,101 @@
+package dev.crawlocr.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crawlocr.ctl.Crawlctl;
+import dev.crawlocr.ctl.LocalCluster;
+import dev.crawlocr.devkit.DemoSite;
+import dev.crawlocr.devkit.Postgres;
+import dev.crawlocr.devkit.TestServices;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drives {@code crawlctl} against a local cluster (a broker process and one process per node): start a crawl,
+ * watch its status to completion, tail a topic, search for a word rendered into an image, and show one URL's
+ * history.
+ */
+class CrawlctlIT {
+
+    record Result(int exitCode, String out, String err) {
+    }
+
+    static Result crawlctl(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Crawlctl.run(args);
+            return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void startWatchTailSearchAndUrlHistoryOnALocalCluster() throws Exception {
+        Postgres pg = TestServices.postgres();
+        String dbUrl = pg.createDatabase("crawlctl");
+        Path home = Path.of(System.getProperty("crawlocr.home", "..")).toAbsolutePath().normalize();
+        LocalCluster cluster = new LocalCluster(Files.createTempDirectory("crawlocr-ctl"), home);
+        try (DemoSite site = DemoSite.start(12, 3)) {
+            cluster.start(new LocalCluster.Spec(1, 1, 1, false, 0, dbUrl, pg.user(), pg.password(),
+                    Map.of("FETCHER_ALLOW_NETWORKS", "127.0.0.0/8", "WRITER_COMPLETION_SETTLE", "2s")));
+            List<String> common = List.of("--bootstrap-servers=" + cluster.bootstrapServers(), "--db-url=" + dbUrl,
+                    "--db-user=" + pg.user(), "--db-password=" + pg.password());
+
+            Result start = crawlctl(args(common, "crawl", "start", "--seed", site.seedUrl(), "--delay", "20ms", "--id", "ctl-1"));
+            assertThat(start.exitCode()).as(start.err()).isZero();
+            assertThat(start.out().trim()).isEqualTo("ctl-1");
+
+            Result status = crawlctl(args(common, "status", "ctl-1", "--watch", "--interval", "1"));
+            assertThat(status.exitCode()).as(status.err()).isZero();
+            assertThat(status.out()).contains("crawl ctl-1  FINISHED").contains("stored   pages 12  images 4  ocr 4")
+                    .contains("crawlocr-analyzer  crawl.images       0");
+
+            Result tail = crawlctl(args(common, "tail", "ocr", "--from-beginning", "--max", "1"));
+            assertThat(tail.exitCode()).isZero();
+            assertThat(tail.out()).contains("── crawl.ocr p").contains("\"crawlId\" : \"ctl-1\"").contains("\"status\" : \"OK\"");
+
+            Result images = crawlctl(args(common, "tail", "images", "--from-beginning", "--max", "1"));
+            assertThat(images.out()).contains("crawl-id: ctl-1").containsPattern("<\\d+ bytes of image data>");
+
+            String imageUrl = site.imageTexts().keySet().iterator().next();
+            String word = site.imageTexts().get(imageUrl).split("\\s+")[0];
+            Result search = crawlctl(args(common, "search", word, "--crawl", "ctl-1"));
+            assertThat(search.exitCode()).as(search.err()).isZero();
+            assertThat(search.out()).contains("image " + imageUrl).contains("[" + word + "]");
+
+            Result url = crawlctl(args(common, "url", imageUrl));
+            assertThat(url.exitCode()).as(url.err()).isZero();
+            assertThat(url.out()).contains("registry").contains("kind              IMAGE").contains("discovered_from   " + site.baseUrl() + "/page/")
+                    .contains("ocr_status        OK").contains(word);
+
+            Result unknown = crawlctl(args(common, "crawl", "stop", "no-such-crawl"));
+            assertThat(unknown.exitCode()).isEqualTo(1);
+            assertThat(unknown.err().trim()).isEqualTo("crawlctl: Unknown crawl 'no-such-crawl'. 'crawlctl crawl list' shows the crawls.");
+        } finally {
+            cluster.stop();
+        }
+        Result down = crawlctl("--bootstrap-servers=127.0.0.1:1", "crawl", "list");
+        assertThat(down.exitCode()).isEqualTo(1);
+        assertThat(down.err()).startsWith("crawlctl: Cannot reach Kafka at 127.0.0.1:1.").doesNotContain("Exception");
+    }
+
+    private static String[] args(List<String> common, String... rest) {
+        List<String> all = new ArrayList<>(common);
+        all.addAll(List.of(rest));
+        return all.toArray(String[]::new);
+    }
+}
