@@ -90,7 +90,8 @@ public final class WriterBenchmark {
         double copyRate = (copyBefore + copyAfter) / 2;
         Files.deleteIfExists(csv);
 
-        System.out.printf(Locale.ROOT, "%nwriter benchmark (%d pages, average text %.0f chars; %d registry URLs)%n", pages, avgText, urls);
+        System.out.printf(Locale.ROOT, "%nwriter benchmark (%d pages, average text %.0f chars; %d registry URLs; %d CPUs, load average %s)%n",
+                pages, avgText, urls, Runtime.getRuntime().availableProcessors(), loadAverage());
         System.out.printf(Locale.ROOT, "  writer page sink     %,10.0f rows/s  (2 sink threads, the default; pages upsert + URL status/lease release, batches of 500)%n", sinkRate);
         System.out.printf(Locale.ROOT, "  writer, 1 thread     %,10.0f rows/s  (WRITER_SINK_THREADS=1: one session, like psql)%n", sinkRate1);
         System.out.printf(Locale.ROOT, "  psql \\copy baseline  %,10.0f rows/s  (pages rows only; mean of %,.0f before and %,.0f after)%n",
@@ -228,6 +229,14 @@ public final class WriterBenchmark {
                 cp.append(cp.isEmpty() ? "" : java.io.File.pathSeparator).append(Path.of(url.toURI()));
             }
             System.setProperty("java.class.path", cp.toString());
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return String.join(" ", java.util.Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

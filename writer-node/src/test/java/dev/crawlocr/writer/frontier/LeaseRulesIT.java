@@ -1,0 +1,153 @@
+package dev.crawlocr.writer.frontier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crawlocr.common.message.FetchResult;
+import dev.crawlocr.common.message.FetchStatus;
+import dev.crawlocr.common.message.FetchTask;
+import dev.crawlocr.devkit.Postgres;
+import dev.crawlocr.devkit.TestServices;
+import dev.crawlocr.writer.db.Database;
+import dev.crawlocr.writer.sink.FetchResultSink;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The frontier's rules, straight against PostgreSQL: per-host caps, leases, retries, stale and refused outcomes. */
+class LeaseRulesIT {
+    private Database db;
+    private final FetchResultSink sink = new FetchResultSink(2, Duration.ZERO, new SimpleMeterRegistry());
+
+    @BeforeEach
+    void migrate() {
+        Postgres pg = TestServices.postgres();
+        db = new Database(pg.createDatabase("leases"), pg.user(), pg.password(), 2, new SimpleMeterRegistry());
+        db.migrate();
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private void sql(String... statements) throws SQLException {
+        db.inTransaction("test", c -> {
+            try (Statement s = c.createStatement()) {
+                for (String st : statements) {
+                    s.execute(st);
+                }
+            }
+            return null;
+        });
+    }
+
+    private void crawl(String id, String state) throws SQLException {
+        sql("INSERT INTO crawls (id, state, seeds, scope, politeness, ocr, created_at) VALUES ('" + id + "', '" + state
+                + "', '[]', '{}', '{}', '{}', now())");
+    }
+
+    /** Registers n due URLs of a host, with the URL hashes the writer computes ({@code Hashes.urlHash}). */
+    private void queue(String crawl, String host, int n) throws SQLException {
+        sql("INSERT INTO urls (crawl_id, url_hash, url, host, kind, depth, status, next_fetch_at) SELECT '" + crawl + "', "
+                + "substring(sha256(convert_to('http://" + host + "/' || i, 'UTF8')) for 16), 'http://" + host + "/' || i, '" + host
+                + "', 'PAGE', 0, 'QUEUED', now() - interval '1 second' * i FROM generate_series(1, " + n + ") i");
+    }
+
+    private Map<String, String> statusByUrl() throws SQLException {
+        return db.inTransaction("test", (Connection c) -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT url, status FROM urls")) {
+                java.util.HashMap<String, String> m = new java.util.HashMap<>();
+                while (rs.next()) {
+                    m.put(rs.getString(1), rs.getString(2));
+                }
+                return m;
+            }
+        });
+    }
+
+    @Test
+    void eachRoundTakesAtMostPerHostUrlsOfAHostAndSkipsStoppedCrawls() throws Exception {
+        crawl("run", "RUNNING");
+        crawl("stop", "STOPPED");
+        queue("run", "a.test", 10);
+        queue("run", "b.test", 10);
+        queue("stop", "c.test", 10);
+        Leases leases = new Leases(db);
+        Leases.Round round = leases.lease(100, 3, Duration.ofMinutes(1));
+        Map<String, Long> perHost = round.tasks().stream().collect(Collectors.groupingBy(FetchTask::host, Collectors.counting()));
+        assertThat(perHost).isEqualTo(Map.of("a.test", 3L, "b.test", 3L));
+        assertThat(round.tasks()).allSatisfy(t -> assertThat(t.attempt()).isEqualTo(1));
+        assertThat(round.expired()).isZero();
+        assertThat(leases.lease(4, 100, Duration.ofMinutes(1)).tasks()).hasSize(4);
+        assertThat(statusByUrl().values().stream().filter("LEASED"::equals).count()).isEqualTo(10);
+    }
+
+    @Test
+    void aLeaseIsNotTakenAgainUntilItExpires() throws Exception {
+        crawl("run", "RUNNING");
+        queue("run", "a.test", 1);
+        Leases leases = new Leases(db);
+        assertThat(leases.lease(10, 10, Duration.ofMillis(300)).tasks()).hasSize(1);
+        assertThat(leases.lease(10, 10, Duration.ofMillis(300)).tasks()).isEmpty();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+            Leases.Round again = leases.lease(10, 10, Duration.ofMinutes(1));
+            if (again.tasks().isEmpty()) {
+                return false;
+            }
+            assertThat(again.expired()).isEqualTo(1);
+            assertThat(again.tasks().get(0).attempt()).isEqualTo(2);
+            return true;
+        });
+    }
+
+    @Test
+    void outcomesSetTheStatusRetryTransientErrorsAndRequeueExpiredLeases() throws Exception {
+        crawl("run", "RUNNING");
+        queue("run", "a.test", 4);
+        Leases leases = new Leases(db);
+        List<FetchTask> tasks = leases.lease(10, 10, Duration.ofMillis(1)).tasks(); // leases that are over at once
+        Map<String, FetchTask> byUrl = tasks.stream().collect(Collectors.toMap(FetchTask::url, Function.identity()));
+        long t = System.currentTimeMillis();
+        write(FetchResult.failure(byUrl.get("http://a.test/1"), FetchStatus.ERROR, 404, "HTTP 404", null, 3), t);
+        write(FetchResult.failure(byUrl.get("http://a.test/2"), FetchStatus.FETCH_ERROR, 503, "HTTP 503", null, 3), t);
+        write(FetchResult.failure(byUrl.get("http://a.test/3"), FetchStatus.DENIED, 0, "lease expired before the fetch started", null, 3), t);
+        write(FetchResult.failure(byUrl.get("http://a.test/4"), FetchStatus.DENIED, 0, "robots.txt", null, 3), t);
+        assertThat(statusByUrl()).containsEntry("http://a.test/1", "ERROR").containsEntry("http://a.test/2", "FETCH_ERROR")
+                .containsEntry("http://a.test/3", "QUEUED").containsEntry("http://a.test/4", "DENIED");
+
+        // The transient error (retry delay 0 here) and the never-fetched URL are due again; the final ones are not.
+        List<FetchTask> again = leases.lease(10, 10, Duration.ofMinutes(1)).tasks();
+        assertThat(again).extracting(FetchTask::url).containsExactlyInAnyOrder("http://a.test/2", "http://a.test/3");
+        assertThat(again).allSatisfy(task -> assertThat(task.attempt()).isEqualTo(2));
+        // The second transient error is the last attempt (max 2): the URL stays FETCH_ERROR and is never due again.
+        write(FetchResult.failure(byUrl.get("http://a.test/2"), FetchStatus.FETCH_ERROR, 503, "HTTP 503", null, 3), t + 10);
+        // A refusal for an expired lease never cancels a lease that is still running.
+        write(FetchResult.failure(byUrl.get("http://a.test/3"), FetchStatus.DENIED, 0, "lease expired before the fetch started", null, 3), t + 10);
+        assertThat(statusByUrl()).containsEntry("http://a.test/3", "LEASED");
+        // An older outcome arriving late changes nothing.
+        write(FetchResult.failure(byUrl.get("http://a.test/1"), FetchStatus.DENIED, 0, "robots.txt", null, 3), t - 10);
+        assertThat(statusByUrl()).containsEntry("http://a.test/1", "ERROR").containsEntry("http://a.test/2", "FETCH_ERROR");
+        assertThat(leases.lease(10, 10, Duration.ofMinutes(1)).tasks()).isEmpty();
+    }
+
+    private void write(FetchResult r, long fetchedAt) throws SQLException {
+        FetchResult timed = new FetchResult(r.schema(), r.crawlId(), r.url(), r.kind(), r.depth(), r.status(), r.reason(), r.finalUrl(),
+                r.httpStatus(), r.contentType(), r.title(), r.text(), r.truncated(), r.contentHash(), r.bytes(), r.outlinkCount(),
+                r.imageUrls(), r.redirectTo(), fetchedAt, r.fetchMs());
+        FetchResultSink.Outcome o = sink.decode(null, dev.crawlocr.common.message.Json.encode(timed));
+        db.inTransaction("test", c -> {
+            sink.write(c, List.of(o));
+            return null;
+        });
+    }
+}
