@@ -8,6 +8,8 @@ import dev.crawlocr.devkit.Postgres;
 import dev.crawlocr.devkit.TestServices;
 import dev.crawlocr.fetcher.FetcherNode;
 import dev.crawlocr.writer.WriterNode;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -31,7 +33,9 @@ final class Pipeline implements AutoCloseable {
     private Pipeline(String dbPrefix, Map<String, String> writerEnv, Map<String, String> fetcherEnv, Map<String, String> analyzerEnv) {
         bootstrap = TestServices.kafkaBootstrap();
         pg = TestServices.postgres();
-        dbUrl = pg.createDatabase(dbPrefix);
+        // PostgreSQL is shared with suites that stop it on purpose (outage tests): wait until it takes a database.
+        dbUrl = Awaitility.await("PostgreSQL accepting a new database").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> pg.createDatabase(dbPrefix), url -> url != null);
         CommonConfig common = new CommonConfig(bootstrap, true, PARTITIONS, 10 << 20, 0, dbPrefix);
         TopicAdmin.ensureTopics(common);
         jobs = new CrawlJobs(common);
