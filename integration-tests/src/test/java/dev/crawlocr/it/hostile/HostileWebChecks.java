@@ -61,8 +61,9 @@ final class HostileWebChecks {
                         "FETCH_ERROR: Total timeout of 4000 ms exceeded after 2 attempts");
         soft.assertThat(web.drip.hits("/drip")).as("requests to the drip (2 writer attempts x 2 tries)").isEqualTo(4);
 
-        // An endless body must end as a recorded outcome with a reason, and the crawl must go on. (Cut at the page
-        // cap and stored as a truncated page is the goal; see the fetcher's body-drain defect in the test report.)
+        // An endless body must end as a recorded outcome with a reason, and the crawl must go on. The goal is a page
+        // cut at the cap and marked truncated; today the fetcher reads a cut body on to its end when it closes the
+        // stream, so an endless body ends at the total timeout instead. Both are accepted here.
         String endless = web.endless.url("/endless");
         CrawlDb.Page p = db.page(endless);
         soft.assertThat(p).as("page row of %s", endless).isNotNull();
