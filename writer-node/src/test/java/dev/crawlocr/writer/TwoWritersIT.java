@@ -30,7 +30,8 @@ class TwoWritersIT {
                 }
                 assertThat(fetches).hasSize(68).allSatisfy((url, n) -> assertThat(n).as(url).isEqualTo(1));
             }
-            assertThat(frontier.poll()).hasSize(68).extracting(FetchTask::url).doesNotHaveDuplicates();
+            await().atMost(20, TimeUnit.SECONDS).until(() -> frontier.poll().size() >= 68);
+            assertThat(frontier.seen()).hasSize(68).extracting(FetchTask::url).doesNotHaveDuplicates();
             assertThat(kit.count("SELECT count(*) FROM pages WHERE status = 'FETCHED'")).isEqualTo(60);
             assertThat(kit.count("SELECT count(*) FROM images WHERE status = 'FETCHED'")).isEqualTo(8);
         }

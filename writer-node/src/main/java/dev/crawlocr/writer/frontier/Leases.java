@@ -15,33 +15,39 @@ import java.util.List;
 
 /**
  * Leases due URLs in one transaction. Due means {@code next_fetch_at <= now()} in a RUNNING crawl: new URLs,
- * URLs whose lease expired (while LEASED, next_fetch_at is the lease end), retries and recrawls. Rows another
- * writer is leasing are skipped ({@code FOR UPDATE SKIP LOCKED}), so several writers never lease one URL twice.
- * At most {@code perHost} URLs of one host are taken per round, from the oldest {@code scan} due URLs.
+ * URLs whose lease expired (while LEASED, next_fetch_at is the lease end), retries and recrawls. A round reads
+ * the oldest {@code 20 x batch} due URLs without locking them, keeps at most {@code perHost} per host and
+ * {@code batch} in all, and locks only those ({@code FOR UPDATE SKIP LOCKED}, re-checking that they are still
+ * due), so several writers never lease one URL twice and a round dirties only the rows it leases. Known limit:
+ * a host with a backlog older than other hosts' URLs fills much of the window, so other hosts wait for it.
  */
 public final class Leases {
 
     private static final String LEASE = """
             WITH cand AS (
-                SELECT u.crawl_id, u.url_hash, u.host, u.next_fetch_at, u.status AS prev_status
+                SELECT u.crawl_id, u.url_hash, u.host, u.next_fetch_at
                 FROM urls u
                 WHERE u.next_fetch_at <= now()
                   AND u.crawl_id IN (SELECT id FROM crawls WHERE state = 'RUNNING')
                 ORDER BY u.next_fetch_at
                 LIMIT ?
-                FOR UPDATE OF u SKIP LOCKED
             ), chosen AS (
-                SELECT * FROM (
+                SELECT crawl_id, url_hash FROM (
                     SELECT cand.*, row_number() OVER (PARTITION BY crawl_id, host ORDER BY next_fetch_at) AS rn FROM cand
                 ) r
                 WHERE rn <= ?
                 ORDER BY next_fetch_at
                 LIMIT ?
+            ), locked AS (
+                SELECT u.crawl_id, u.url_hash, u.status AS prev_status
+                FROM urls u JOIN chosen ch ON u.crawl_id = ch.crawl_id AND u.url_hash = ch.url_hash
+                WHERE u.next_fetch_at <= now()
+                FOR UPDATE OF u SKIP LOCKED
             )
             UPDATE urls u SET status = 'LEASED', attempts = u.attempts + 1, lease_until = ?, next_fetch_at = ?
-            FROM chosen ch
-            WHERE u.crawl_id = ch.crawl_id AND u.url_hash = ch.url_hash
-            RETURNING u.crawl_id, u.url, u.host, u.kind, u.depth, u.attempts, ch.prev_status""";
+            FROM locked l
+            WHERE u.crawl_id = l.crawl_id AND u.url_hash = l.url_hash
+            RETURNING u.crawl_id, u.url, u.host, u.kind, u.depth, u.attempts, l.prev_status""";
 
     /** The tasks leased in one round, and how many of them were re-emits after an expired lease. */
     public record Round(List<FetchTask> tasks, int expired) {
@@ -60,7 +66,7 @@ public final class Leases {
             List<FetchTask> tasks = new ArrayList<>();
             int expired = 0;
             try (PreparedStatement ps = c.prepareStatement(LEASE)) {
-                ps.setInt(1, Math.max(batch * 4, batch + 1000));
+                ps.setInt(1, Math.max(batch * 20, 1000));
                 ps.setInt(2, perHost);
                 ps.setInt(3, batch);
                 ps.setObject(4, untilTs);

@@ -93,6 +93,36 @@ class LeaseRulesIT {
     }
 
     @Test
+    void concurrentSchedulersNeverLeaseAUrlTwice() throws Exception {
+        crawl("run", "RUNNING");
+        for (int h = 0; h < 20; h++) {
+            queue("run", "h" + h + ".test", 100);
+        }
+        java.util.Queue<String> leased = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Runnable scheduler = () -> {
+            Leases leases = new Leases(db);
+            try {
+                while (true) {
+                    List<FetchTask> round = leases.lease(100, 10, Duration.ofMinutes(1)).tasks();
+                    if (round.isEmpty() && leased.size() >= 2000) {
+                        return;
+                    }
+                    round.forEach(t -> leased.add(t.url()));
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        var futures = List.of(pool.submit(scheduler), pool.submit(scheduler), pool.submit(scheduler));
+        for (var f : futures) {
+            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(leased).hasSize(2000).doesNotHaveDuplicates();
+    }
+
+    @Test
     void aLeaseIsNotTakenAgainUntilItExpires() throws Exception {
         crawl("run", "RUNNING");
         queue("run", "a.test", 1);
