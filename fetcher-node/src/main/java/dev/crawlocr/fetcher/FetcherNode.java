@@ -82,9 +82,10 @@ public final class FetcherNode implements NodeMain.Node {
         return consumer.isReady();
     }
 
+    /** Blocks until the consumer loop fails by itself; after a normal {@link #close()} it keeps waiting (the JVM is exiting). */
     @Override
     public Throwable awaitFailure() throws InterruptedException {
-        while (!closed && consumer.failure() == null) {
+        while (consumer.failure() == null) {
             Thread.sleep(500);
         }
         return consumer.failure();

@@ -10,9 +10,8 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -45,12 +44,13 @@ public final class HttpFetcher implements AutoCloseable {
     private final CloseableHttpClient client;
     private final NetworkGuard guard;
     private final Settings settings;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
             Thread.ofPlatform().daemon().name("http-total-timeout").factory());
 
     public HttpFetcher(Settings settings, NetworkGuard guard) {
         this.settings = settings;
         this.guard = guard;
+        timer.setRemoveOnCancelPolicy(true); // a finished request's deadline leaves the queue at once
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(new GuardedDnsResolver(guard))
                 .setMaxConnTotal(settings.maxConnections())

@@ -9,6 +9,8 @@ import java.util.Set;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.internal.StringUtil;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /**
  * Finds the images a page shows: {@code <img src>} (and the common lazy-loading {@code data-src}), the largest
@@ -17,6 +19,9 @@ import org.jsoup.internal.StringUtil;
  * returned as URLs; one over the size cap or not an image type is dropped. CSS backgrounds are not looked at.
  */
 final class ImageRefs {
+    private static final Evaluator IMG = QueryParser.parse("img");
+    private static final Evaluator PICTURE_SOURCE = QueryParser.parse("picture > source[srcset]");
+    private static final Evaluator OG_IMAGE = QueryParser.parse("meta[property=og:image][content], meta[name=og:image][content]");
 
     record Found(List<String> urls, List<ParsedPage.DataImage> dataImages) {
     }
@@ -30,15 +35,15 @@ final class ImageRefs {
     Found find(Document doc) {
         Set<String> urls = new LinkedHashSet<>();
         List<ParsedPage.DataImage> data = new ArrayList<>();
-        for (Element img : doc.select("img")) {
+        for (Element img : doc.select(IMG)) {
             add(img, img.attr("src"), urls, data);
             add(img, img.attr("data-src"), urls, data);
             add(img, largest(img.attr("srcset")), urls, data);
         }
-        for (Element source : doc.select("picture > source[srcset]")) {
+        for (Element source : doc.select(PICTURE_SOURCE)) {
             add(source, largest(source.attr("srcset")), urls, data);
         }
-        for (Element meta : doc.select("meta[property=og:image][content], meta[name=og:image][content]")) {
+        for (Element meta : doc.select(OG_IMAGE)) {
             add(meta, meta.attr("content"), urls, data);
         }
         return new Found(List.copyOf(urls), data);

@@ -10,6 +10,8 @@ import java.util.Locale;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /**
  * Parses HTML with jsoup into a {@link ParsedPage}. The charset is the Content-Type header's when it names a
@@ -18,6 +20,9 @@ import org.jsoup.nodes.Element;
  * Thread-safe and stateless apart from its limits.
  */
 public final class PageParser {
+    private static final Evaluator HREF_LINKS = QueryParser.parse("a[href], area[href]");
+    private static final Evaluator FRAMES = QueryParser.parse("frame[src], iframe[src]");
+    private static final Evaluator ROBOTS_META = QueryParser.parse("meta[name=robots][content]");
     private final int textMaxChars;
     private final ImageRefs imageRefs;
 
@@ -42,10 +47,10 @@ public final class PageParser {
             text = text.substring(0, textMaxChars);
         }
         List<String> links = new ArrayList<>();
-        for (Element e : doc.select("a[href], area[href]")) {
+        for (Element e : doc.select(HREF_LINKS)) {
             addAbs(links, e, "href");
         }
-        for (Element e : doc.select("frame[src], iframe[src]")) {
+        for (Element e : doc.select(FRAMES)) {
             addAbs(links, e, "src");
         }
         ImageRefs.Found images = imageRefs.find(doc);
@@ -53,7 +58,7 @@ public final class PageParser {
     }
 
     private static boolean noFollow(Document doc) {
-        for (Element meta : doc.select("meta[name=robots][content]")) {
+        for (Element meta : doc.select(ROBOTS_META)) {
             String c = meta.attr("content").toLowerCase(Locale.ROOT);
             if (c.contains("nofollow") || c.contains("none")) {
                 return true;

@@ -60,7 +60,9 @@ public final class ContentHandler {
         List<DiscoveredUrls> discovered = new ArrayList<>();
         for (Map.Entry<String, List<DiscoveredUrls.Link>> e : sel.byHost().entrySet()) {
             discovered.add(new DiscoveredUrls(DiscoveredUrls.SCHEMA, task.crawlId(), e.getKey(), task.url(), e.getValue()));
-            e.getValue().forEach(l -> metrics.emitted(l.kind(), 1));
+            long images = e.getValue().stream().filter(l -> l.kind() == UrlKind.IMAGE).count();
+            metrics.emitted(UrlKind.IMAGE, (int) images);
+            metrics.emitted(UrlKind.PAGE, e.getValue().size() - (int) images);
         }
         List<Outcome.Image> images = new ArrayList<>();
         if (job.scope().fetchImages()) {

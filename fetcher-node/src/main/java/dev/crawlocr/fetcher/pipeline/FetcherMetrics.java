@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 public final class FetcherMetrics {
     private final MeterRegistry registry;
     private final Timer politenessWait;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public FetcherMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -41,16 +44,16 @@ public final class FetcherMetrics {
     }
 
     public void result(UrlKind kind, FetchStatus status) {
-        Counter.builder("fetcher.results").tag("kind", kind.name()).tag("status", status.name()).register(registry).increment();
+        counter("fetcher.results", "kind", kind.name(), "status", status.name()).increment();
     }
 
     public void request(String kind, int code, long bytes, long elapsedNanos) {
-        Counter.builder("fetcher.requests").tag("kind", kind).tag("code", code == 0 ? "error" : Integer.toString(code))
-                .register(registry).increment();
+        counter("fetcher.requests", "kind", kind, "code", code == 0 ? "error" : Integer.toString(code)).increment();
         if (bytes > 0) {
-            Counter.builder("fetcher.bytes").tag("kind", kind).register(registry).increment(bytes);
+            counter("fetcher.bytes", "kind", kind).increment(bytes);
         }
-        Timer.builder("fetcher.request.duration").tag("kind", kind).register(registry).record(elapsedNanos, TimeUnit.NANOSECONDS);
+        timers.computeIfAbsent(kind, k -> Timer.builder("fetcher.request.duration").tag("kind", k).register(registry))
+                .record(elapsedNanos, TimeUnit.NANOSECONDS);
     }
 
     public void politenessWait(long nanos) {
@@ -62,11 +65,16 @@ public final class FetcherMetrics {
         dropped.forEach((reason, n) -> {
             int colon = reason.indexOf(':');
             String category = (colon < 0 ? reason : reason.substring(0, colon)).toLowerCase(Locale.ROOT);
-            Counter.builder("fetcher.links.dropped").tag("reason", category).register(registry).increment(n);
+            counter("fetcher.links.dropped", "reason", category).increment(n);
         });
     }
 
     public void emitted(UrlKind kind, int n) {
-        Counter.builder("fetcher.links.emitted").tag("kind", kind.name()).register(registry).increment(n);
+        counter("fetcher.links.emitted", "kind", kind.name()).increment(n);
+    }
+
+    /** Counters are registered once and then found by name and tags without building meter ids. */
+    private Counter counter(String name, String... tags) {
+        return counters.computeIfAbsent(name + '|' + String.join("|", tags), k -> Counter.builder(name).tags(tags).register(registry));
     }
 }
