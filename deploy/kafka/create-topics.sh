@@ -40,6 +40,9 @@ to_bytes() {
   || die "IMAGE_MAX_BYTES must be a size such as 512KB or 10MB, got '${IMAGE_MAX_BYTES:-}'"
 image_max=$(to_bytes "${IMAGE_MAX_BYTES:-10MB}")
 max_message_bytes=$(( image_max + 64 * 1024 ))
+# Dead letters hold a failed image or a failed JSON record (up to 1 MiB, Topics.JSON_MAX_RECORD_BYTES).
+json_max=$(( 1024 * 1024 ))
+dead_letter_bytes=$(( (image_max > json_max ? image_max : json_max) + 64 * 1024 ))
 
 # name  partitions  configs (comma-separated, or - for none)
 topics=(
@@ -50,7 +53,7 @@ topics=(
   "crawl.images      $partitions    max.message.bytes=$max_message_bytes"
   "crawl.ocr         $partitions    -"
   "crawl.events      1              -"
-  "crawl.deadletter  $partitions    max.message.bytes=$max_message_bytes"
+  "crawl.deadletter  $partitions    max.message.bytes=$dead_letter_bytes"
 )
 
 echo "topic-init: bootstrap $bootstrap, $partitions partitions, replication $replication, image topics max.message.bytes $max_message_bytes"

@@ -38,13 +38,25 @@ public final class Topics {
     /** Largest JSON record a node accepts; larger ones are dead-lettered unread. */
     public static final int JSON_MAX_RECORD_BYTES = 1 << 20;
 
-    /** Topic-level configs beyond the broker defaults. {@code imageMaxBytes} raises the image topic's record cap. */
+    /** Record overhead (key, headers, batch framing) allowed on top of a value cap. */
+    public static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
+
+    /**
+     * Topic-level configs beyond the broker defaults: the image topic holds records up to {@code imageMaxBytes},
+     * the dead-letter topic a failed image or a failed JSON record, whichever cap is larger.
+     */
     public static Map<String, String> configsFor(String topic, int imageMaxBytes) {
         return switch (topic) {
             case JOBS -> Map.of("cleanup.policy", "compact");
-            case IMAGES, DEAD_LETTER -> Map.of("max.message.bytes", Integer.toString(imageMaxBytes));
+            case IMAGES -> Map.of("max.message.bytes", Integer.toString(imageMaxBytes + RECORD_OVERHEAD_BYTES));
+            case DEAD_LETTER -> Map.of("max.message.bytes", Integer.toString(maxRecordBytes(imageMaxBytes)));
             default -> Map.of();
         };
+    }
+
+    /** The largest record any producer of the pipeline sends, overhead included. */
+    public static int maxRecordBytes(int imageMaxBytes) {
+        return Math.max(imageMaxBytes, JSON_MAX_RECORD_BYTES) + RECORD_OVERHEAD_BYTES;
     }
 
     /** Partition count: the jobs topic is small and read whole by every node; the rest scale out. */

@@ -32,6 +32,16 @@ class JsonTest {
     }
 
     @Test
+    void absentPrimitivesTakeTheirDefaultAndAnUnknownSchemaIsNamedFirst() {
+        assertThatThrownBy(() -> Json.decode(bytes("""
+                {"schema":99,"crawlId":"c","url":"http://a/","host":"a","kind":"PAGE"}"""), FetchTask.class))
+                .isInstanceOf(BadRecordException.class).hasMessageContaining("Unsupported schema 99 for FetchTask");
+        assertThatThrownBy(() -> Json.decode(bytes("""
+                {"schema":1,"crawlId":"c","url":"http://a/","host":"a","kind":"PAGE","depth":0}"""), FetchTask.class))
+                .isInstanceOf(BadRecordException.class).hasMessageContaining("'attempt' must be >= 1");
+    }
+
+    @Test
     void namesWhatIsWrong() {
         assertThatThrownBy(() -> Json.decode(bytes("{not json"), FetchTask.class))
                 .isInstanceOf(BadRecordException.class).hasMessageStartingWith("Unreadable FetchTask");

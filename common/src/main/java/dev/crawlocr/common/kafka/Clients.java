@@ -1,5 +1,6 @@
 package dev.crawlocr.common.kafka;
 
+import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.config.CommonConfig;
 import java.util.HashMap;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class Clients {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, common.imageMaxBytes() + 64 * 1024);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.maxRecordBytes(common.imageMaxBytes()));
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(64L << 20, 4L * common.imageMaxBytes()));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -62,7 +63,7 @@ public final class Clients {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, common.imageMaxBytes() + 64 * 1024);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.maxRecordBytes(common.imageMaxBytes()));
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -185,7 +185,8 @@ public final class PipelineConsumer implements AutoCloseable {
             if (error == null) {
                 finish(pending);
             } else {
-                deadLetter(record, pending, unwrap(error), 1);
+                // not on the completing thread: that may be a producer's I/O thread, which the send would wait on
+                Thread.ofVirtual().name("dead-letter").start(() -> deadLetter(record, pending, unwrap(error), 1));
             }
         });
     }

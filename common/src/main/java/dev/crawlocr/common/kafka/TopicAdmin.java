@@ -28,7 +28,7 @@ public final class TopicAdmin {
             for (String topic : Topics.ALL) {
                 if (!existing.contains(topic)) {
                     missing.add(new NewTopic(topic, Topics.partitionsFor(topic, common.partitions()), (short) -1)
-                            .configs(Topics.configsFor(topic, common.imageMaxBytes() + 64 * 1024)));
+                            .configs(Topics.configsFor(topic, common.imageMaxBytes())));
                 }
             }
             if (missing.isEmpty()) {

@@ -11,15 +11,14 @@ import java.io.IOException;
 
 /**
  * JSON for message values. Unknown fields are ignored (newer producers may add some) and absent optional fields
- * take their defaults, so a hand-written record (kcat) needs only the required ones; a missing required field
- * (each record's constructor checks them), an invalid value, bad syntax or an unsupported schema version throws
- * {@link BadRecordException} with the reason.
+ * take their defaults (null, 0, false), so a hand-written record (kcat) needs only the required ones; a missing
+ * required field (each record's constructor checks them), an invalid value, bad syntax or an unsupported schema
+ * version throws {@link BadRecordException} with the reason.
  */
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
