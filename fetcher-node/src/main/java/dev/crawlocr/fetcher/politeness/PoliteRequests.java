@@ -48,9 +48,6 @@ public final class PoliteRequests {
             throw new NotAttempted(FetchStatus.FETCH_ERROR, "handed back: the host moved to another fetcher before the request");
         }
         long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(turn.leaseUntilMs() - System.currentTimeMillis());
-        if (!budgets.tryAcquire(turn.crawlId(), turn.maxRequestsTotal())) {
-            throw new NotAttempted(FetchStatus.DENIED, "request budget of the crawl spent (" + turn.maxRequestsTotal() + " requests)");
-        }
         long waited = turn.gate().awaitTurn(TimeUnit.MILLISECONDS.toNanos(turn.delayMs()), turn.perMinuteBudget(), deadlineNanos);
         if (waited < 0) {
             throw new NotAttempted(FetchStatus.DENIED, "lease expired before the host's politeness turn");
@@ -58,6 +55,9 @@ public final class PoliteRequests {
         metrics.politenessWait(waited);
         if (turn.handedBack().getAsBoolean()) {
             throw new NotAttempted(FetchStatus.FETCH_ERROR, "handed back: the host moved to another fetcher before the request");
+        }
+        if (!budgets.tryAcquire(turn.crawlId(), turn.maxRequestsTotal())) {
+            throw new NotAttempted(FetchStatus.DENIED, "request budget of the crawl spent (" + turn.maxRequestsTotal() + " requests)");
         }
         inflight.acquire();
         long start = System.nanoTime();

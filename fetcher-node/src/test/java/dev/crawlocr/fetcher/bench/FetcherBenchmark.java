@@ -16,7 +16,10 @@ import dev.crawlocr.common.message.Politeness;
 import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.devkit.DemoSite;
 import dev.crawlocr.devkit.TestServices;
+import dev.crawlocr.fetcher.FetcherConfig;
+import dev.crawlocr.fetcher.pipeline.FetchEngine;
 import dev.crawlocr.fetcher.testing.KafkaTap;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -93,6 +96,8 @@ public final class FetcherBenchmark {
         double baseReqs = all.size() / baseSecs;
         double basePages = pageUrls.size() / baseSecs;
 
+        double enginePages = engineAlone(sites, pageUrls, imageUrls, concurrency);
+
         int opsPort = freePort();
         Process fetcher = startFetcher(jar, bootstrap, opsPort, concurrency, heap, jvmOpts);
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(common, "bench");
@@ -130,6 +135,7 @@ public final class FetcherBenchmark {
                     concurrency, results.fetched(crawl, UrlKind.PAGE), results.fetched(crawl, UrlKind.IMAGE), secs);
             System.out.printf("  %.0f pages/s, %.0f requests/s (%d HTTP requests; failures: %d)%n",
                     fetcherPages, fetcherReqs, requests, results.failed(crawl));
+            System.out.printf("Fetch engine alone (same rules and parsing, in this JVM, no Kafka): %.0f pages/s%n", enginePages);
             System.out.printf("Ratio fetcher/baseline: pages/s %.2f, requests/s %.2f%n", fetcherPages / basePages, fetcherReqs / baseReqs);
             System.out.printf("Fetcher process RSS (-Xmx%s): idle %d MB, end %d MB, peak %d MB%n", heap, rssIdle / 1024, rssEnd / 1024, rssPeak / 1024);
             int pagesDone = results.fetched(crawl, UrlKind.PAGE);
@@ -145,6 +151,38 @@ public final class FetcherBenchmark {
             sites.forEach(DemoSite::close);
         }
         System.exit(0);
+    }
+
+    /**
+     * The fetch engine without Kafka, in this JVM: the same tasks straight into {@link FetchEngine}, after one
+     * unmeasured pass. Shows how much of the node's time is the broker round trips.
+     */
+    private static double engineAlone(List<DemoSite> sites, List<String> pageUrls, List<String> imageUrls, int concurrency) {
+        Map<String, String> env = new HashMap<>();
+        env.put("FETCHER_ALLOW_NETWORKS", "127.0.0.0/8");
+        env.put("FETCHER_POLITENESS_OVERRIDE", "true");
+        env.put("FETCHER_MAX_INFLIGHT", Integer.toString(concurrency));
+        env.put("FETCHER_HOST_QUEUE_MAX", "10000");
+        env.put("FETCHER_QUEUE_MAX", "20000");
+        CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, "engine", CrawlJob.State.RUNNING, sites.stream().map(DemoSite::seedUrl).toList(),
+                CrawlScope.defaults(), new Politeness(0, 16, 0, 0, 0), OcrSettings.defaults(), Instant.now());
+        try (FetchEngine engine = new FetchEngine(FetcherConfig.parse(env), id -> java.util.Optional.of(job), new SimpleMeterRegistry())) {
+            double pagesPerSecond = 0;
+            for (int pass = 0; pass < 2; pass++) {
+                long t = System.nanoTime();
+                List<CompletableFuture<?>> all = new ArrayList<>();
+                long lease = System.currentTimeMillis() + 600_000;
+                for (String u : pageUrls) {
+                    all.add(engine.submit(new FetchTask(FetchTask.SCHEMA, "engine", u, Urls.hostKey(u).orElseThrow(), UrlKind.PAGE, 1, 1, lease), 0));
+                }
+                for (String u : imageUrls) {
+                    all.add(engine.submit(new FetchTask(FetchTask.SCHEMA, "engine", u, Urls.hostKey(u).orElseThrow(), UrlKind.IMAGE, 1, 1, lease), 0));
+                }
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+                pagesPerSecond = pageUrls.size() / ((System.nanoTime() - t) / 1e9);
+            }
+            return pagesPerSecond;
+        }
     }
 
     /** Counts FetchResults per crawl as they arrive on crawl.pages. */
