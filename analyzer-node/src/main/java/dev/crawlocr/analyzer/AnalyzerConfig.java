@@ -25,14 +25,16 @@ import java.util.Map;
  * @param engineMode         Tesseract OCR engine mode (1 = LSTM only)
  * @param minWordConfidence  default minimum confidence (0-100) of words kept in the word list
  * @param tessdata           directory holding {@code *.traineddata}
- * @param dpi                resolution Tesseract is told the prepared image has
+ * @param dpi                resolution Tesseract is told the prepared image has; 0 lets it estimate one
  * @param timeout            watchdog limit on decoding plus OCR of one image
  * @param engineMaxImages    an engine is recycled (freed and re-created) after this many images
  * @param memoryBudget       process resident memory past which engines are recycled
  * @param maxPixels          largest width x height decoded (read from the header first)
- * @param upscaleLineHeight  text lines shorter than this many pixels are upscaled towards it; 0 disables
+ * @param upscaleLineHeight  Latin text lines shorter than 3/4 of this many pixels are upscaled towards it; 0 disables
+ * @param upscaleDenseLineHeight the same for dense scripts (Hangul, CJK)
  * @param maxScale           largest upscaling factor
- * @param stateDir           where attempt markers survive a crash of the process
+ * @param stateDir           where attempt markers survive a crash of the process; must outlive restarts, and
+ *                           instances on one host may share it
  * @param cacheSize          results kept per node so an image seen again in a crawl is not OCR'd again
  * @param crawlWait          how long to wait for an unknown crawl's job before using the node defaults
  */
@@ -51,6 +53,7 @@ public record AnalyzerConfig(
         long memoryBudget,
         long maxPixels,
         int upscaleLineHeight,
+        int upscaleDenseLineHeight,
         double maxScale,
         Path stateDir,
         int cacheSize,
@@ -67,7 +70,8 @@ public record AnalyzerConfig(
             .define("OCR_MIN_WORD_CONFIDENCE", INT, "0", ConfigDef.between(0, 100), "between 0 and 100",
                     "Default minimum confidence of words kept in the word list")
             .define("OCR_TESSDATA_DIR", STRING, "/usr/share/tesseract-ocr/5/tessdata", "Directory of *.traineddata files")
-            .define("OCR_DPI", INT, "300", ConfigDef.between(70, 2400), "between 70 and 2400", "Resolution Tesseract assumes")
+            .define("OCR_DPI", INT, "0", v -> (Integer) v == 0 || (Integer) v >= 70 && (Integer) v <= 2400, "0 or between 70 and 2400",
+                    "Resolution Tesseract assumes; 0 lets it estimate from the text size, as the tesseract command does")
             .define("OCR_TIMEOUT", DURATION, "30s", ConfigDef.positiveDuration(), "a positive duration",
                     "Watchdog limit on decoding plus OCR of one image")
             .define("OCR_ENGINE_MAX_IMAGES", INT, "1000", ConfigDef.between(1, 10_000_000), "between 1 and 10000000",
@@ -76,12 +80,14 @@ public record AnalyzerConfig(
                     "Process resident memory past which engines are recycled; 0 means max heap + 512MB per worker")
             .define("IMAGE_MAX_PIXELS", LONG, "40000000", ConfigDef.between(1, 1L << 34), "between 1 and 2^34",
                     "Largest width x height decoded; checked from the header before decoding")
-            .define("OCR_UPSCALE_LINE_HEIGHT", INT, "32", ConfigDef.between(0, 400), "between 0 and 400",
-                    "Text lines shorter than this (px) are upscaled towards it; 0 disables upscaling")
+            .define("OCR_UPSCALE_LINE_HEIGHT", INT, "22", ConfigDef.between(0, 400), "between 0 and 400",
+                    "Latin text lines shorter than 3/4 of this (px) are upscaled towards it; 0 disables upscaling")
+            .define("OCR_UPSCALE_LINE_HEIGHT_DENSE", INT, "32", ConfigDef.between(0, 400), "between 0 and 400",
+                    "The same for dense scripts (kor, jpn, chi_*), whose glyphs need more pixels")
             .define("OCR_MAX_SCALE", DOUBLE, "4", v -> (Double) v >= 1 && (Double) v <= 8, "between 1 and 8",
                     "Largest upscaling factor")
             .define("ANALYZER_STATE_DIR", STRING, Path.of(System.getProperty("java.io.tmpdir"), "crawlocr-analyzer").toString(),
-                    "Directory for attempt markers that survive a crash")
+                    "Directory for attempt markers that survive a crash and restart (crash-loop detection)")
             .define("OCR_CACHE_SIZE", INT, "50000", ConfigDef.between(0, 10_000_000), "between 0 and 10000000",
                     "OCR results remembered by content hash per crawl; 0 disables the cache")
             .define("ANALYZER_CRAWL_WAIT", DURATION, "10s", ConfigDef.positiveDuration(), "a positive duration",
@@ -99,7 +105,8 @@ public record AnalyzerConfig(
         return new AnalyzerConfig(CommonConfig.from(c), workers, queue, c.string("OCR_LANGUAGES"), c.integer("OCR_PSM"),
                 c.integer("OCR_ENGINE_MODE"), c.integer("OCR_MIN_WORD_CONFIDENCE"), Path.of(c.string("OCR_TESSDATA_DIR")),
                 c.integer("OCR_DPI"), c.duration("OCR_TIMEOUT"), c.integer("OCR_ENGINE_MAX_IMAGES"), budget,
-                c.longValue("IMAGE_MAX_PIXELS"), c.integer("OCR_UPSCALE_LINE_HEIGHT"), c.doubleValue("OCR_MAX_SCALE"),
+                c.longValue("IMAGE_MAX_PIXELS"), c.integer("OCR_UPSCALE_LINE_HEIGHT"), c.integer("OCR_UPSCALE_LINE_HEIGHT_DENSE"),
+                c.doubleValue("OCR_MAX_SCALE"),
                 Path.of(c.string("ANALYZER_STATE_DIR")), c.integer("OCR_CACHE_SIZE"), c.duration("ANALYZER_CRAWL_WAIT"));
     }
 }

@@ -70,7 +70,7 @@ public final class AnalyzerNode implements NodeMain.Node {
                 () -> new EngineSet(config.tessdata(), config.engineMaxImages(), 2), memory);
         AnalyzerMetrics metrics = new AnalyzerMetrics(ops.registry(), workers, memory);
         ImageAnalyzer analyzer = new ImageAnalyzer(new ImageDecoder(config.common().imageMaxBytes(), config.maxPixels()),
-                new Preprocessor(config.upscaleLineHeight(), config.maxScale(), Math.max(config.maxPixels(), 16_000_000L)), config.dpi());
+                new Preprocessor(config.upscaleLineHeight(), config.upscaleDenseLineHeight(), config.maxScale(), Math.max(config.maxPixels(), 16_000_000L)), config.dpi());
         ImageOcr ocr = new ImageOcr(analyzer, settings,
                 crawlId -> jobs.await(crawlId, config.crawlWait()).map(CrawlJob::ocr), new ResultCache(config.cacheSize()),
                 new AttemptMarkers(config.stateDir()));

@@ -52,6 +52,22 @@ final class Grayscale {
         }
     }
 
+    /** The region {@code box} = {x, y, width, height} of a gray image. */
+    static byte[] crop(byte[] gray, int w, int[] box) {
+        byte[] out = new byte[box[2] * box[3]];
+        for (int y = 0; y < box[3]; y++) {
+            System.arraycopy(gray, (box[1] + y) * w + box[0], out, y * box[2], box[2]);
+        }
+        return out;
+    }
+
+    /** Wraps gray pixels in a TYPE_BYTE_GRAY image (copying them). */
+    static BufferedImage image(byte[] gray, int w, int h) {
+        BufferedImage g = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        System.arraycopy(gray, 0, ((DataBufferByte) g.getRaster().getDataBuffer()).getData(), 0, gray.length);
+        return g;
+    }
+
     /** The image's pixels with {@code border} white pixels on every side. */
     static byte[] pad(BufferedImage g, int border) {
         int w = g.getWidth();

@@ -3,11 +3,11 @@ package dev.crawlocr.analyzer.image;
 import java.awt.geom.AffineTransform;
 import java.awt.image.AffineTransformOp;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 
 /**
  * Turns a decoded web image into what Tesseract reads best: transparency composited onto white, converted to
- * gray, inverted when the background is dark, small text upscaled, and a white border added.
+ * gray, inverted when the background is dark, margins without ink cut away, small text upscaled, and a white
+ * border added.
  *
  * <p>Small text is the main cause of empty OCR on web images: the preprocessor estimates the height of the text
  * lines from the dark rows of the image and scales the image up by a whole factor so that lines reach about
@@ -16,29 +16,43 @@ import java.awt.image.DataBufferByte;
  */
 public final class Preprocessor {
     private final int targetLineHeight;
+    private final int denseLineHeight;
     private final double maxScale;
     private final long maxScaledPixels;
 
     /**
-     * @param targetLineHeight text line height in pixels to scale small text up to; 0 disables upscaling
+     * @param targetLineHeight text line height in pixels to scale small Latin text up to; 0 disables upscaling
+     * @param denseLineHeight  the same for dense scripts (Hangul, CJK); 0 disables upscaling them
      * @param maxScale         largest scale factor applied
      * @param maxScaledPixels  the scaled image never has more pixels than this
      */
-    public Preprocessor(int targetLineHeight, double maxScale, long maxScaledPixels) {
+    public Preprocessor(int targetLineHeight, int denseLineHeight, double maxScale, long maxScaledPixels) {
         this.targetLineHeight = targetLineHeight;
+        this.denseLineHeight = denseLineHeight;
         this.maxScale = maxScale;
         this.maxScaledPixels = maxScaledPixels;
     }
 
-    public PreparedImage prepare(BufferedImage image) {
+    /**
+     * @param denseScript true when the languages use dense glyphs (Hangul, CJK), which need taller lines to read
+     *                    than Latin text does: their lines are scaled towards {@code denseLineHeight} instead
+     */
+    public PreparedImage prepare(BufferedImage image, boolean denseScript) {
         int w = image.getWidth();
         int h = image.getHeight();
         byte[] gray = Grayscale.onWhite(image);
         if (Grayscale.darkBackground(gray)) {
             Grayscale.invert(gray);
         }
-        double scale = scaleFor(gray, w, h);
-        BufferedImage g = grayImage(gray, w, h);
+        int lineHeight = TextLines.medianLineHeight(gray, w, h);
+        int[] box = TextLines.inkBox(gray, w, h, Math.max(4, lineHeight / 2));
+        if (box != null && (box[2] < w || box[3] < h)) {
+            gray = Grayscale.crop(gray, w, box);
+            w = box[2];
+            h = box[3];
+        }
+        double scale = scaleFor(lineHeight, w, h, denseScript ? denseLineHeight : targetLineHeight);
+        BufferedImage g = Grayscale.image(gray, w, h);
         if (scale > 1.0) {
             int sw = (int) Math.round(w * scale);
             int sh = (int) Math.round(h * scale);
@@ -49,20 +63,17 @@ public final class Preprocessor {
             w = sw;
             h = sh;
         }
-        int border = Math.max(10, (int) Math.round(Math.max(targetLineHeight, 20) * 0.5));
-        return new PreparedImage(Grayscale.pad(g, border), w + 2 * border, h + 2 * border, scale, border);
+        int border = Math.max(10, (int) Math.round(lineHeight * scale * 0.5));
+        return new PreparedImage(Grayscale.pad(g, border), w + 2 * border, h + 2 * border,
+                box == null ? 0 : box[0], box == null ? 0 : box[1], scale, border);
     }
 
     /**
      * Whole-number factors only (2x, 3x...): they keep strokes even, where fractional bicubic factors blur glyphs
      * and cost accuracy. Text lines already {@code targetLineHeight * 3/4} or taller are left alone.
      */
-    double scaleFor(byte[] gray, int w, int h) {
-        if (targetLineHeight <= 0) {
-            return 1.0;
-        }
-        int lineHeight = TextLines.medianLineHeight(gray, w, h);
-        if (lineHeight <= 0 || lineHeight * 4 >= targetLineHeight * 3) {
+    double scaleFor(int lineHeight, int w, int h, int targetLineHeight) {
+        if (targetLineHeight <= 0 || lineHeight <= 0 || lineHeight * 4 >= targetLineHeight * 3) {
             return 1.0;
         }
         double scale = Math.min(Math.floor(maxScale), Math.max(2, Math.round((double) targetLineHeight / lineHeight)));
@@ -72,10 +83,4 @@ public final class Preprocessor {
         return Math.max(1.0, scale);
     }
 
-    private static BufferedImage grayImage(byte[] gray, int w, int h) {
-        BufferedImage g = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-        byte[] data = ((DataBufferByte) g.getRaster().getDataBuffer()).getData();
-        System.arraycopy(gray, 0, data, 0, gray.length);
-        return g;
-    }
 }

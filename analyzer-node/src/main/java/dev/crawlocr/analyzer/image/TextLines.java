@@ -44,6 +44,39 @@ final class TextLines {
         return runs.get(runs.size() / 2);
     }
 
+    /**
+     * The smallest box holding every ink pixel, grown by {@code margin} on each side and clipped to the image, as
+     * {x, y, width, height}; null when the image has no ink.
+     */
+    static int[] inkBox(byte[] gray, int w, int h, int margin) {
+        int minX = w, minY = h, maxX = -1, maxY = -1;
+        for (int y = 0; y < h; y++) {
+            int base = y * w;
+            for (int x = 0; x < w; x++) {
+                if ((gray[base + x] & 0xff) < INK) {
+                    if (x < minX) {
+                        minX = x;
+                    }
+                    if (x > maxX) {
+                        maxX = x;
+                    }
+                    if (y < minY) {
+                        minY = y;
+                    }
+                    maxY = y;
+                }
+            }
+        }
+        if (maxX < 0) {
+            return null;
+        }
+        int x0 = Math.max(0, minX - margin);
+        int y0 = Math.max(0, minY - margin);
+        int x1 = Math.min(w - 1, maxX + margin);
+        int y1 = Math.min(h - 1, maxY + margin);
+        return new int[] {x0, y0, x1 - x0 + 1, y1 - y0 + 1};
+    }
+
     private TextLines() {
     }
 }

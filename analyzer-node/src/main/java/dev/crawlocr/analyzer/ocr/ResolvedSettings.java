@@ -20,4 +20,14 @@ public record ResolvedSettings(EngineKey engine, int pageSegMode, int minWordCon
     public String languages() {
         return engine.languages();
     }
+
+    /** True when a language uses dense glyphs (Hangul, Chinese, Japanese) that need more pixels per line. */
+    public boolean denseScript() {
+        for (String lang : engine.languages().split("\\+")) {
+            if (lang.startsWith("kor") || lang.startsWith("jpn") || lang.startsWith("chi_")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

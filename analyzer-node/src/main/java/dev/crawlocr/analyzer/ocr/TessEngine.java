@@ -66,7 +66,7 @@ public final class TessEngine implements AutoCloseable {
      *
      * @param gray       row-major pixels, {@code width * height} bytes, 0 black to 255 white
      * @param psm        page segmentation mode, 0-13
-     * @param dpi        the resolution Tesseract assumes for the image
+     * @param dpi        the resolution Tesseract assumes for the image; 0 lets it estimate one from the text size
      * @param deadlineMs the engine cancels itself after this many milliseconds
      * @throws OcrTimeoutException when the deadline cut recognition short
      */
@@ -85,7 +85,9 @@ public final class TessEngine implements AutoCloseable {
         pixels.put(gray).flip();
         API.TessBaseAPISetPageSegMode(handle, psm);
         API.TessBaseAPISetImage(handle, pixels, width, height, 1, width);
-        API.TessBaseAPISetSourceResolution(handle, dpi);
+        if (dpi > 0) {
+            API.TessBaseAPISetSourceResolution(handle, dpi);
+        }
         ETEXT_DESC monitor = API.TessMonitorCreate();
         long start = System.nanoTime();
         try {

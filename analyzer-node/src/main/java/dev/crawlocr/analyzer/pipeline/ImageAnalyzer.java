@@ -36,7 +36,7 @@ public final class ImageAnalyzer {
         long t0 = System.nanoTime();
         DecodedImage decoded = decoder.decode(bytes);
         long t1 = System.nanoTime();
-        PreparedImage prepared = preprocessor.prepare(decoded.image());
+        PreparedImage prepared = preprocessor.prepare(decoded.image(), settings.denseScript());
         long t2 = System.nanoTime();
         if (t2 >= context.deadlineNanos()) {
             throw new OcrTimeoutException("Decoding and preprocessing exceeded the timeout");
@@ -53,10 +53,10 @@ public final class ImageAnalyzer {
         List<OcrResult.Word> words = new ArrayList<>(r.words().size());
         for (Recognition.RecognizedWord w : r.words()) {
             if (w.confidence() >= minConfidence) {
-                int x = p.toOriginal(w.left());
-                int y = p.toOriginal(w.top());
+                int x = p.toOriginalX(w.left());
+                int y = p.toOriginalY(w.top());
                 words.add(new OcrResult.Word(w.text(), w.confidence(), x, y,
-                        Math.max(0, p.toOriginal(w.right()) - x), Math.max(0, p.toOriginal(w.bottom()) - y)));
+                        Math.max(0, p.toOriginalX(w.right()) - x), Math.max(0, p.toOriginalY(w.bottom()) - y)));
             }
         }
         return words;

@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AnalyzerBenchmark {
     private static final double[] lastTimings = new double[3];
+    private static Map<Path, String> lastTexts = Map.of();
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new HashMap<>();
@@ -60,15 +61,17 @@ public final class AnalyzerBenchmark {
                 + " default configuration), without a Kafka broker.");
 
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
+        warmUpJvm(config, specs);
         CliTesseract cli = new CliTesseract(workers, config.pageSegMode(), dir);
         Result analyzer = null;
         Result batch = null;
         for (int round = 1; round <= rounds; round++) {
-            analyzer = best(analyzer, measure("analyzer (in-process)", round, specs, () -> runAnalyzer(config, workers, specs)));
+            analyzer = best(analyzer, measure("analyzer (in-process)", round, specs, AnalyzerBenchmark::processCpuSeconds,
+                    () -> runAnalyzer(config, workers, specs)));
             if (opts.containsKey("analyzer-only")) {
                 continue;
             }
-            batch = best(batch, measure("tesseract batch", round, specs, () -> cli.batch(specs)));
+            batch = best(batch, measure("tesseract batch", round, specs, cli::cpuSeconds, () -> cli.batch(specs)));
         }
         System.out.printf("analyzer mean per image: decode %.1f ms, preprocess %.1f ms, OCR %.1f ms (on one worker)%n",
                 lastTimings[0], lastTimings[1], lastTimings[2]);
@@ -76,17 +79,31 @@ public final class AnalyzerBenchmark {
             System.out.printf("analyzer: %.2f images/s, CER eng %.2f%%, kor %.2f%%%n", analyzer.imagesPerSecond,
                     100 * analyzer.cer.get("eng"), 100 * analyzer.cer.get("kor"));
             new TreeMap<>(analyzer.cerBySize).forEach((k, v) -> System.out.printf("  %-10s %6.2f%%%n", k, 100 * v));
+            if (opts.containsKey("show-errors")) {
+                for (BenchImages.Spec s : specs) {
+                    String actual = lastTexts.getOrDefault(s.file(), "");
+                    if (Cer.of(s.text(), actual) > 0) {
+                        System.out.printf("  %s %dpx: expected '%s' read '%s'%n", s.file().getFileName(), s.size(),
+                                Cer.normalize(s.text()), Cer.normalize(actual));
+                    }
+                }
+            }
             return;
         }
-        Result perImage = measure("tesseract per image", 1, specs, () -> cli.perImage(specs));
+        Result perImage = measure("tesseract per image", 1, specs, cli::cpuSeconds, () -> cli.perImage(specs));
         System.out.printf("%nBest of %d alternating rounds for the analyzer and tesseract batch; one round of one process per image.%n", rounds);
         System.out.println();
-        System.out.printf("%-24s %10s %10s %10s%n", "", "images/s", "CER eng", "CER kor");
+        System.out.printf("%-24s %10s %14s %10s %10s%n", "", "images/s", "images/CPU-s", "CER eng", "CER kor");
         for (Result r : List.of(analyzer, batch, perImage)) {
-            System.out.printf("%-24s %10.2f %9.2f%% %9.2f%%%n", r.name, r.imagesPerSecond, 100 * r.cer.get("eng"), 100 * r.cer.get("kor"));
+            System.out.printf("%-24s %10.2f %14.2f %9.2f%% %9.2f%%%n", r.name, r.imagesPerSecond, r.imagesPerCpuSecond,
+                    100 * r.cer.get("eng"), 100 * r.cer.get("kor"));
         }
-        System.out.printf("%nanalyzer / tesseract batch:     %.2fx (target >= 0.9x)%n", analyzer.imagesPerSecond / batch.imagesPerSecond);
-        System.out.printf("analyzer / tesseract per image: %.2fx (target >= 2.5x)%n", analyzer.imagesPerSecond / perImage.imagesPerSecond);
+        System.out.printf("%nanalyzer / tesseract batch:     %.2fx wall, %.2fx per CPU-second (target >= 0.9x)%n",
+                analyzer.imagesPerSecond / batch.imagesPerSecond, analyzer.imagesPerCpuSecond / batch.imagesPerCpuSecond);
+        System.out.printf("analyzer / tesseract per image: %.2fx wall, %.2fx per CPU-second (target >= 2.5x)%n",
+                analyzer.imagesPerSecond / perImage.imagesPerSecond, analyzer.imagesPerCpuSecond / perImage.imagesPerCpuSecond);
+        System.out.println("images/s is wall-clock throughput (best round); images/CPU-s divides by the CPU time the analyzer process"
+                + " or the tesseract processes used, which stays comparable when other work shares the machine.");
         System.out.println("\nCER by language and text size (analyzer | tesseract batch):");
         Map<String, String> bySize = new TreeMap<>();
         for (var e : analyzer.cerBySize.entrySet()) {
@@ -101,7 +118,7 @@ public final class AnalyzerBenchmark {
         SettingsResolver resolver = new SettingsResolver(new Tessdata(config.tessdata()), config.languages(), config.pageSegMode(),
                 config.engineMode(), config.minWordConfidence());
         ImageAnalyzer analyzer = new ImageAnalyzer(new ImageDecoder(config.common().imageMaxBytes(), config.maxPixels()),
-                new Preprocessor(config.upscaleLineHeight(), config.maxScale(), Math.max(config.maxPixels(), 16_000_000L)), config.dpi());
+                new Preprocessor(config.upscaleLineHeight(), config.upscaleDenseLineHeight(), config.maxScale(), Math.max(config.maxPixels(), 16_000_000L)), config.dpi());
         Map<String, ResolvedSettings> settings = new HashMap<>();
         for (String lang : List.of("eng", "kor")) {
             settings.put(lang, resolver.resolve(new OcrSettings(lang, null, null)));
@@ -130,8 +147,22 @@ public final class AnalyzerBenchmark {
             for (int i = 0; i < 3; i++) {
                 lastTimings[i] = sums[i] / specs.size();
             }
+            lastTexts = out;
         }
         return out;
+    }
+
+    /**
+     * Compiles the Java decode and preprocess paths (JIT) by running them once over the set, without OCR, as a
+     * long-running node would have. Tesseract engines are not created here: their start-up stays inside the timing.
+     */
+    private static void warmUpJvm(AnalyzerConfig config, List<BenchImages.Spec> specs) throws Exception {
+        ImageDecoder decoder = new ImageDecoder(config.common().imageMaxBytes(), config.maxPixels());
+        Preprocessor preprocessor = new Preprocessor(config.upscaleLineHeight(), config.upscaleDenseLineHeight(), config.maxScale(), 16_000_000L);
+        for (BenchImages.Spec s : specs) {
+            preprocessor.prepare(decoder.decode(Files.readAllBytes(s.file())).image(), s.language().equals("kor"));
+        }
+        System.out.println("JVM warmed up: the set was decoded and preprocessed once (no OCR) before timing; engine start-up is timed.");
     }
 
     private static int[] sizes(String list, int[] defaults) {
@@ -142,19 +173,33 @@ public final class AnalyzerBenchmark {
         Map<Path, String> run() throws Exception;
     }
 
-    private record Result(String name, double imagesPerSecond, Map<String, Double> cer, Map<String, Double> cerBySize) {
+    private record Result(String name, double imagesPerSecond, double imagesPerCpuSecond, Map<String, Double> cer,
+                          Map<String, Double> cerBySize) {
     }
 
+    private static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+    }
+
+    /** The round with the best wall-clock throughput, keeping the best CPU efficiency seen in any round. */
     private static Result best(Result a, Result b) {
-        return a == null || b.imagesPerSecond > a.imagesPerSecond ? b : a;
+        if (a == null) {
+            return b;
+        }
+        Result wall = b.imagesPerSecond > a.imagesPerSecond ? b : a;
+        return new Result(wall.name, wall.imagesPerSecond, Math.max(a.imagesPerCpuSecond, b.imagesPerCpuSecond), wall.cer, wall.cerBySize);
     }
 
-    private static Result measure(String name, int round, List<BenchImages.Spec> specs, Run run) throws Exception {
+    private static Result measure(String name, int round, List<BenchImages.Spec> specs, java.util.function.DoubleSupplier cpu, Run run)
+            throws Exception {
         System.out.printf("Running %s, round %d ...", name, round);
+        double cpuStart = cpu.getAsDouble();
         long start = System.nanoTime();
         Map<Path, String> texts = run.run();
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(" %.2f images/s%n", specs.size() / seconds);
+        double cpuSeconds = cpu.getAsDouble() - cpuStart;
+        System.out.printf(" %.2f images/s, %.2f images per CPU-second%n", specs.size() / seconds, specs.size() / cpuSeconds);
         Map<String, double[]> errors = new HashMap<>();
         Map<String, double[]> bySize = new HashMap<>();
         for (BenchImages.Spec s : specs) {
@@ -164,7 +209,7 @@ public final class AnalyzerBenchmark {
             add(errors, s.language(), err, len);
             add(bySize, s.language() + " " + String.format("%2d", s.size()) + "px", err, len);
         }
-        return new Result(name, specs.size() / seconds, ratio(errors), ratio(bySize));
+        return new Result(name, specs.size() / seconds, specs.size() / cpuSeconds, ratio(errors), ratio(bySize));
     }
 
     private static void add(Map<String, double[]> m, String key, double err, double len) {

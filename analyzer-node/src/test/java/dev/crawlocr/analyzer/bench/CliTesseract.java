@@ -78,13 +78,37 @@ final class CliTesseract {
         return out;
     }
 
-    private static String run(List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    /** CPU seconds (user + system) the tesseract processes used since this instance was made. */
+    double cpuSeconds() {
+        return cpuNanos.sum() / 1e9;
+    }
+
+    private final java.util.concurrent.atomic.LongAdder cpuNanos = new java.util.concurrent.atomic.LongAdder();
+
+    /** Runs tesseract under bash, whose {@code times} builtin then reports the child's CPU time on stderr. */
+    private String run(List<String> command) throws IOException, InterruptedException {
+        List<String> wrapped = new ArrayList<>(List.of("bash", "-c", "\"$@\"; rc=$?; times >&2; exit $rc", "bash"));
+        wrapped.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(wrapped);
         pb.environment().put("OMP_THREAD_LIMIT", "1");
         Process p = pb.start();
+        java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        });
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IOException("tesseract exited with " + p.exitValue() + ": " + command);
+        }
+        String[] lines = err.join().strip().split("\n");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)m([\\d.]+)s\\s+(\\d+)m([\\d.]+)s").matcher(lines[lines.length - 1]);
+        if (m.find()) {
+            double seconds = Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2))
+                    + Integer.parseInt(m.group(3)) * 60 + Double.parseDouble(m.group(4));
+            cpuNanos.add((long) (seconds * 1e9));
         }
         return text;
     }

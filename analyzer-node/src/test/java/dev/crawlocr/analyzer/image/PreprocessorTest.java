@@ -9,50 +9,53 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PreprocessorTest {
-    private final Preprocessor preprocessor = new Preprocessor(32, 4, 16_000_000);
+    private final Preprocessor preprocessor = new Preprocessor(22, 32, 4, 16_000_000);
     private final ImageDecoder decoder = new ImageDecoder(10 << 20, 40_000_000);
 
     @Test
     void small_text_is_upscaled_by_a_whole_factor_and_large_text_is_left_alone() {
-        PreparedImage small = preprocessor.prepare(TextImages.render(List.of("small print"), "DejaVu Sans", 14, false));
-        PreparedImage korean = preprocessor.prepare(TextImages.render(List.of("서울 날씨 안내"), "NanumGothic", 18, false));
-        PreparedImage large = preprocessor.prepare(TextImages.render(List.of("headline"), "DejaVu Sans", 32, false));
+        PreparedImage small = preprocessor.prepare(TextImages.render(List.of("small print"), "DejaVu Sans", 12, false), false);
+        PreparedImage korean = preprocessor.prepare(TextImages.render(List.of("서울 날씨 안내"), "NanumGothic", 18, false), true);
+        PreparedImage medium = preprocessor.prepare(TextImages.render(List.of("medium print"), "DejaVu Sans", 20, false), false);
+        PreparedImage large = preprocessor.prepare(TextImages.render(List.of("headline"), "DejaVu Sans", 32, false), false);
         assertThat(small.scale()).isEqualTo(2.0);
         assertThat(korean.scale()).isEqualTo(2.0);
+        assertThat(medium.scale()).isEqualTo(1.0);
         assertThat(large.scale()).isEqualTo(1.0);
     }
 
     @Test
-    void a_white_border_surrounds_the_image_and_boxes_map_back_to_the_original() {
-        BufferedImage src = TextImages.render(List.of("small print"), "DejaVu Sans", 14, false);
-        PreparedImage p = preprocessor.prepare(src);
-        assertThat(p.width()).isEqualTo(src.getWidth() * 2 + 2 * p.border());
-        assertThat(p.height()).isEqualTo(src.getHeight() * 2 + 2 * p.border());
+    void margins_are_cut_a_white_border_added_and_coordinates_map_back_to_the_original() {
+        BufferedImage src = TextImages.render(List.of("small print"), "DejaVu Sans", 12, false);
+        PreparedImage p = preprocessor.prepare(src, false);
+        assertThat(p.cropX()).isPositive().isLessThan(12); // TextImages leaves one em left of the text
+        assertThat(p.cropY()).isNotNegative();
+        assertThat(p.width() - 2 * p.border()).isEven().isLessThan(2 * (src.getWidth() - p.cropX()));
         for (int x = 0; x < p.width(); x++) {
             assertThat(p.gray()[x] & 0xff).isEqualTo(255);
         }
-        assertThat(p.toOriginal(p.border() + 40)).isEqualTo(20);
-        assertThat(p.lengthToOriginal(40)).isEqualTo(20);
+        assertThat(p.toOriginalX(p.border() + 40)).isEqualTo(p.cropX() + 20);
+        assertThat(p.toOriginalY(p.border())).isEqualTo(p.cropY());
     }
 
     @Test
     void light_text_on_a_dark_background_becomes_dark_on_light() {
-        PreparedImage p = preprocessor.prepare(TextImages.render(List.of("night mode"), "DejaVu Sans", 32, true));
+        PreparedImage p = preprocessor.prepare(TextImages.render(List.of("night mode"), "DejaVu Sans", 32, true), false);
         assertThat(meanGray(p)).isGreaterThan(200);
     }
 
     @Test
     void transparency_is_composited_onto_white_not_black() {
-        PreparedImage p = preprocessor.prepare(decoder.decode(TestImages.transparentPng()).image());
+        PreparedImage p = preprocessor.prepare(decoder.decode(TestImages.transparentPng()).image(), false);
         assertThat(meanGray(p)).isGreaterThan(200);
         assertThat(darkPixels(p)).isGreaterThan(100);
     }
 
     @Test
     void the_scaled_image_stays_within_the_pixel_budget() {
-        Preprocessor tight = new Preprocessor(32, 4, 200_000);
+        Preprocessor tight = new Preprocessor(22, 32, 4, 200_000);
         BufferedImage src = TextImages.render(List.of("a long line of small text ".repeat(8)), "DejaVu Sans", 10, false);
-        PreparedImage p = tight.prepare(src);
+        PreparedImage p = tight.prepare(src, false);
         assertThat((long) (p.width() - 2 * p.border()) * (p.height() - 2 * p.border())).isLessThanOrEqualTo(200_000);
     }
 

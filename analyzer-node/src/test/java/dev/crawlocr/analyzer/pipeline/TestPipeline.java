@@ -31,7 +31,7 @@ final class TestPipeline implements AutoCloseable {
         this.workers = new OcrWorkers(config.workers(), config.queueCapacity(), config.timeout(),
                 () -> new EngineSet(config.tessdata(), config.engineMaxImages(), 2), memory);
         this.analyzer = new ImageAnalyzer(new ImageDecoder(config.common().imageMaxBytes(), config.maxPixels()),
-                new Preprocessor(config.upscaleLineHeight(), config.maxScale(), 16_000_000L), config.dpi());
+                new Preprocessor(config.upscaleLineHeight(), config.upscaleDenseLineHeight(), config.maxScale(), 16_000_000L), config.dpi());
         SettingsResolver settings = new SettingsResolver(new Tessdata(config.tessdata()), config.languages(), config.pageSegMode(),
                 config.engineMode(), config.minWordConfidence());
         this.ocr = new ImageOcr(analyzer, settings, crawlId -> Optional.ofNullable(crawls.get(crawlId)), cache, markers);
