@@ -73,7 +73,7 @@ public final class WriterNode implements NodeMain.Node {
 
             FrontierScheduler scheduler = config.schedulerEnabled()
                     ? new FrontierScheduler(new Leases(db), producer, lag, new FrontierScheduler.Settings(config.schedulerInterval(),
-                    config.schedulerBatch(), config.schedulerPerHost(), config.frontierMaxLag(), config.lease()), metrics)
+                    config.schedulerBatch(), config.schedulerPerHost(), config.hostMaxLeased(), config.frontierMaxLag(), config.lease()), metrics)
                     : null;
             UrlRegistry registry = new UrlRegistry(new SeenUrls(config.registryCacheSize(), metrics),
                     scheduler == null ? () -> { } : scheduler::wake, metrics);

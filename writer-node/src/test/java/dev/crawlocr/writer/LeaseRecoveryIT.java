@@ -31,7 +31,7 @@ class LeaseRecoveryIT {
             await().atMost(20, TimeUnit.SECONDS).until(() -> kit.count("SELECT count(*) FROM urls") == 1);
             // The seed is leased by a scheduler that dies before it can produce the task.
             try (Database db = new Database(kit.dbUrl, kit.postgres.user(), kit.postgres.password(), 2, new SimpleMeterRegistry())) {
-                assertThat(new Leases(db).lease(10, 10, Duration.ofSeconds(2)).tasks()).extracting(FetchTask::url).containsExactly(seed);
+                assertThat(new Leases(db).lease(10, 10, 1000, Duration.ofSeconds(2)).tasks()).extracting(FetchTask::url).containsExactly(seed);
             }
             kit.discovered(seed, List.of(new Link(leasedOnly, UrlKind.PAGE, 1), new Link(queuedOnly, UrlKind.PAGE, 1)));
             await().atMost(20, TimeUnit.SECONDS).until(() -> kit.count("SELECT count(*) FROM urls WHERE status = 'QUEUED'") == 2);

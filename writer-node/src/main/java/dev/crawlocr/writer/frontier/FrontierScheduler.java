@@ -32,7 +32,7 @@ public final class FrontierScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FrontierScheduler.class);
 
     /** Settings of the scheduler; see {@code WriterConfig} for the keys. */
-    public record Settings(Duration interval, int batch, int perHost, long maxLag, Duration lease) {
+    public record Settings(Duration interval, int batch, int perHost, int hostLeased, long maxLag, Duration lease) {
     }
 
     private final Leases leases;
@@ -104,7 +104,7 @@ public final class FrontierScheduler implements AutoCloseable {
             return 0;
         }
         int room = (int) Math.min(settings.batch(), settings.maxLag() - current);
-        Leases.Round round = leases.lease(room, settings.perHost(), settings.lease());
+        Leases.Round round = leases.lease(room, settings.perHost(), settings.hostLeased(), settings.lease());
         if (round.tasks().isEmpty()) {
             return 0;
         }

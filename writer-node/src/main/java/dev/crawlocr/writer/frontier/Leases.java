@@ -17,7 +17,7 @@ import java.util.List;
  * Leases due URLs in one transaction. Due means {@code next_fetch_at <= now()} in a RUNNING crawl: new URLs,
  * URLs whose lease expired (while LEASED, next_fetch_at is the lease end), retries and recrawls. A round reads
  * the oldest {@code 20 x batch} due URLs without locking them, keeps at most {@code perHost} per host and
- * {@code batch} in all, and locks only those ({@code FOR UPDATE SKIP LOCKED}, re-checking that they are still
+ * {@code batch} in all, skips hosts that already have {@code hostLeased} unexpired leases, and locks only those ({@code FOR UPDATE SKIP LOCKED}, re-checking that they are still
  * due), so several writers never lease one URL twice and a round dirties only the rows it leases. Known limit:
  * a host with a backlog older than other hosts' URLs fills much of the window, so other hosts wait for it.
  */
@@ -31,12 +31,18 @@ public final class Leases {
                   AND u.crawl_id IN (SELECT id FROM crawls WHERE state = 'RUNNING')
                 ORDER BY u.next_fetch_at
                 LIMIT ?
+            ), busy AS (
+                SELECT u.crawl_id, u.host, count(*) AS leased
+                FROM urls u
+                WHERE u.status = 'LEASED' AND u.next_fetch_at > now()
+                  AND (u.crawl_id, u.host) IN (SELECT crawl_id, host FROM cand)
+                GROUP BY u.crawl_id, u.host
             ), chosen AS (
-                SELECT crawl_id, url_hash FROM (
+                SELECT r.crawl_id, r.url_hash FROM (
                     SELECT cand.*, row_number() OVER (PARTITION BY crawl_id, host ORDER BY next_fetch_at) AS rn FROM cand
-                ) r
-                WHERE rn <= ?
-                ORDER BY next_fetch_at
+                ) r LEFT JOIN busy b ON b.crawl_id = r.crawl_id AND b.host = r.host
+                WHERE r.rn <= ? AND r.rn + coalesce(b.leased, 0) <= ?
+                ORDER BY r.next_fetch_at
                 LIMIT ?
             ), locked AS (
                 SELECT u.crawl_id, u.url_hash, u.status AS prev_status
@@ -59,7 +65,14 @@ public final class Leases {
         this.db = db;
     }
 
-    public Round lease(int batch, int perHost, Duration lease) throws SQLException {
+    /**
+     * @param batch      URLs leased in this round at most
+     * @param perHost    URLs of one host leased in this round at most
+     * @param hostLeased URLs of one host leased and not yet expired at most (those of earlier rounds count), so a
+     *                   slow, polite host never has more URLs waiting at a fetcher than it can fetch in a lease
+     * @param lease      how long the fetcher has for each URL
+     */
+    public Round lease(int batch, int perHost, int hostLeased, Duration lease) throws SQLException {
         long until = Instant.now().plus(lease).toEpochMilli();
         OffsetDateTime untilTs = OffsetDateTime.ofInstant(Instant.ofEpochMilli(until), ZoneOffset.UTC);
         return db.inTransaction("lease", c -> {
@@ -68,9 +81,10 @@ public final class Leases {
             try (PreparedStatement ps = c.prepareStatement(LEASE)) {
                 ps.setInt(1, Math.max(batch * 20, 1000));
                 ps.setInt(2, perHost);
-                ps.setInt(3, batch);
-                ps.setObject(4, untilTs);
+                ps.setInt(3, hostLeased);
+                ps.setInt(4, batch);
                 ps.setObject(5, untilTs);
+                ps.setObject(6, untilTs);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         tasks.add(new FetchTask(FetchTask.SCHEMA, rs.getString(1), rs.getString(2), rs.getString(3),

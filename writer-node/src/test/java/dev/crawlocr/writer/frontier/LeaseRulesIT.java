@@ -83,13 +83,30 @@ class LeaseRulesIT {
         queue("run", "b.test", 10);
         queue("stop", "c.test", 10);
         Leases leases = new Leases(db);
-        Leases.Round round = leases.lease(100, 3, Duration.ofMinutes(1));
+        Leases.Round round = leases.lease(100, 3, 1000, Duration.ofMinutes(1));
         Map<String, Long> perHost = round.tasks().stream().collect(Collectors.groupingBy(FetchTask::host, Collectors.counting()));
         assertThat(perHost).isEqualTo(Map.of("a.test", 3L, "b.test", 3L));
         assertThat(round.tasks()).allSatisfy(t -> assertThat(t.attempt()).isEqualTo(1));
         assertThat(round.expired()).isZero();
-        assertThat(leases.lease(4, 100, Duration.ofMinutes(1)).tasks()).hasSize(4);
+        assertThat(leases.lease(4, 100, 1000, Duration.ofMinutes(1)).tasks()).hasSize(4);
         assertThat(statusByUrl().values().stream().filter("LEASED"::equals).count()).isEqualTo(10);
+    }
+
+    @Test
+    void aHostWithEnoughUnexpiredLeasesGetsNoMoreUntilSomeEnd() throws Exception {
+        crawl("run", "RUNNING");
+        queue("run", "slow.test", 10);
+        queue("run", "other.test", 2);
+        Leases leases = new Leases(db);
+        assertThat(leases.lease(100, 3, 5, Duration.ofMinutes(1)).tasks()).extracting(FetchTask::host)
+                .containsExactlyInAnyOrder("slow.test", "slow.test", "slow.test", "other.test", "other.test");
+        assertThat(leases.lease(100, 3, 5, Duration.ofMinutes(1)).tasks()).extracting(FetchTask::host).containsExactly("slow.test", "slow.test");
+        assertThat(leases.lease(100, 3, 5, Duration.ofMinutes(1)).tasks()).isEmpty();
+        List<FetchTask> leased = new java.util.ArrayList<>();
+        sql("UPDATE urls SET status = 'FETCHED', next_fetch_at = NULL, lease_until = NULL WHERE url IN ("
+                + "SELECT url FROM urls WHERE host = 'slow.test' AND status = 'LEASED' ORDER BY url LIMIT 2)");
+        leased.addAll(leases.lease(100, 3, 5, Duration.ofMinutes(1)).tasks());
+        assertThat(leased).hasSize(2).allSatisfy(t -> assertThat(t.host()).isEqualTo("slow.test"));
     }
 
     @Test
@@ -103,7 +120,7 @@ class LeaseRulesIT {
             Leases leases = new Leases(db);
             try {
                 while (true) {
-                    List<FetchTask> round = leases.lease(100, 10, Duration.ofMinutes(1)).tasks();
+                    List<FetchTask> round = leases.lease(100, 10, 1000, Duration.ofMinutes(1)).tasks();
                     if (round.isEmpty() && leased.size() >= 2000) {
                         return;
                     }
@@ -127,10 +144,10 @@ class LeaseRulesIT {
         crawl("run", "RUNNING");
         queue("run", "a.test", 1);
         Leases leases = new Leases(db);
-        assertThat(leases.lease(10, 10, Duration.ofMillis(300)).tasks()).hasSize(1);
-        assertThat(leases.lease(10, 10, Duration.ofMillis(300)).tasks()).isEmpty();
+        assertThat(leases.lease(10, 10, 1000, Duration.ofMillis(300)).tasks()).hasSize(1);
+        assertThat(leases.lease(10, 10, 1000, Duration.ofMillis(300)).tasks()).isEmpty();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
-            Leases.Round again = leases.lease(10, 10, Duration.ofMinutes(1));
+            Leases.Round again = leases.lease(10, 10, 1000, Duration.ofMinutes(1));
             if (again.tasks().isEmpty()) {
                 return false;
             }
@@ -145,7 +162,7 @@ class LeaseRulesIT {
         crawl("run", "RUNNING");
         queue("run", "a.test", 4);
         Leases leases = new Leases(db);
-        List<FetchTask> tasks = leases.lease(10, 10, Duration.ofMillis(1)).tasks(); // leases that are over at once
+        List<FetchTask> tasks = leases.lease(10, 10, 1000, Duration.ofMillis(1)).tasks(); // leases that are over at once
         Map<String, FetchTask> byUrl = tasks.stream().collect(Collectors.toMap(FetchTask::url, Function.identity()));
         long t = System.currentTimeMillis();
         write(FetchResult.failure(byUrl.get("http://a.test/1"), FetchStatus.ERROR, 404, "HTTP 404", null, 3), t);
@@ -156,7 +173,7 @@ class LeaseRulesIT {
                 .containsEntry("http://a.test/3", "QUEUED").containsEntry("http://a.test/4", "DENIED");
 
         // The transient error (retry delay 0 here) and the never-fetched URL are due again; the final ones are not.
-        List<FetchTask> again = leases.lease(10, 10, Duration.ofMinutes(1)).tasks();
+        List<FetchTask> again = leases.lease(10, 10, 1000, Duration.ofMinutes(1)).tasks();
         assertThat(again).extracting(FetchTask::url).containsExactlyInAnyOrder("http://a.test/2", "http://a.test/3");
         assertThat(again).allSatisfy(task -> assertThat(task.attempt()).isEqualTo(2));
         // The second transient error is the last attempt (max 2): the URL stays FETCH_ERROR and is never due again.
@@ -167,7 +184,7 @@ class LeaseRulesIT {
         // An older outcome arriving late changes nothing.
         write(FetchResult.failure(byUrl.get("http://a.test/1"), FetchStatus.DENIED, 0, "robots.txt", null, 3), t - 10);
         assertThat(statusByUrl()).containsEntry("http://a.test/1", "ERROR").containsEntry("http://a.test/2", "FETCH_ERROR");
-        assertThat(leases.lease(10, 10, Duration.ofMinutes(1)).tasks()).isEmpty();
+        assertThat(leases.lease(10, 10, 1000, Duration.ofMinutes(1)).tasks()).isEmpty();
     }
 
     private void write(FetchResult r, long fetchedAt) throws SQLException {
