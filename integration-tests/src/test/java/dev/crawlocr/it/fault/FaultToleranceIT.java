@@ -208,9 +208,10 @@ class FaultToleranceIT {
         List<String> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = Clients.consumer(new CommonConfig(cluster.bootstrapServers(), false, 12, 10 << 20, 0, "faults"),
                 "faults-dlq-" + run.id(), "faults", 500)) {
-            c.subscribe(List.of(Topics.DEAD_LETTER));
-            long end = c.partitionsFor(Topics.DEAD_LETTER).stream()
-                    .mapToLong(p -> c.endOffsets(List.of(new TopicPartition(Topics.DEAD_LETTER, p.partition()))).values().iterator().next()).sum();
+            List<TopicPartition> tps = c.partitionsFor(Topics.DEAD_LETTER).stream().map(p -> new TopicPartition(Topics.DEAD_LETTER, p.partition())).toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            long end = c.endOffsets(tps).values().stream().mapToLong(Long::longValue).sum();
             long seen = 0;
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (seen < end && System.nanoTime() < deadline) {
