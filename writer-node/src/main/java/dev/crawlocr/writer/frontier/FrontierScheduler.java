@@ -104,7 +104,10 @@ public final class FrontierScheduler implements AutoCloseable {
             return 0;
         }
         int room = (int) Math.min(settings.batch(), settings.maxLag() - current);
-        Leases.Round round = leases.lease(room, settings.perHost(), settings.hostLeased(), settings.lease());
+        // An expired lease is reclaimed only once every outcome on crawl.pages is recorded: after an outage the
+        // outcomes of URLs fetched in time arrive late, and reclaiming first would fetch those URLs again.
+        boolean reclaimExpired = lag.lag(Topics.GROUP_WRITER, Topics.PAGES) == 0;
+        Leases.Round round = leases.lease(room, settings.perHost(), settings.hostLeased(), settings.lease(), reclaimExpired);
         if (round.tasks().isEmpty()) {
             return 0;
         }

@@ -27,7 +27,7 @@ public final class Leases {
             WITH cand AS (
                 SELECT u.crawl_id, u.url_hash, u.host, u.next_fetch_at
                 FROM urls u
-                WHERE u.next_fetch_at <= now()
+                WHERE u.next_fetch_at <= now() AND (? OR u.status <> 'LEASED')
                   AND u.crawl_id IN (SELECT id FROM crawls WHERE state = 'RUNNING')
                 ORDER BY u.next_fetch_at
                 LIMIT ?
@@ -73,18 +73,28 @@ public final class Leases {
      * @param lease      how long the fetcher has for each URL
      */
     public Round lease(int batch, int perHost, int hostLeased, Duration lease) throws SQLException {
+        return lease(batch, perHost, hostLeased, lease, true);
+    }
+
+    /**
+     * @param reclaimExpired whether URLs whose lease expired are leased again in this round; the scheduler holds
+     *                       them back while outcomes wait unrecorded on {@code crawl.pages}, since those outcomes
+     *                       may well be theirs
+     */
+    public Round lease(int batch, int perHost, int hostLeased, Duration lease, boolean reclaimExpired) throws SQLException {
         long until = Instant.now().plus(lease).toEpochMilli();
         OffsetDateTime untilTs = OffsetDateTime.ofInstant(Instant.ofEpochMilli(until), ZoneOffset.UTC);
         return db.inTransaction("lease", c -> {
             List<FetchTask> tasks = new ArrayList<>();
             int expired = 0;
             try (PreparedStatement ps = c.prepareStatement(LEASE)) {
-                ps.setInt(1, Math.max(batch * 20, 1000));
-                ps.setInt(2, perHost);
-                ps.setInt(3, hostLeased);
-                ps.setInt(4, batch);
-                ps.setObject(5, untilTs);
+                ps.setBoolean(1, reclaimExpired);
+                ps.setInt(2, Math.max(batch * 20, 1000));
+                ps.setInt(3, perHost);
+                ps.setInt(4, hostLeased);
+                ps.setInt(5, batch);
                 ps.setObject(6, untilTs);
+                ps.setObject(7, untilTs);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         tasks.add(new FetchTask(FetchTask.SCHEMA, rs.getString(1), rs.getString(2), rs.getString(3),

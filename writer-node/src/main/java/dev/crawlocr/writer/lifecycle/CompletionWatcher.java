@@ -68,6 +68,15 @@ public final class CompletionWatcher implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            loop();
+        } catch (Error e) {
+            log.error("Completion watcher stopped: no crawl will be marked finished until this writer restarts", e);
+            throw e;
+        }
+    }
+
+    private void loop() {
         while (running) {
             try {
                 check();

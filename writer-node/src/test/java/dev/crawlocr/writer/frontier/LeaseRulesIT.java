@@ -158,6 +158,28 @@ class LeaseRulesIT {
     }
 
     @Test
+    void anExpiredLeaseIsHeldBackWhileOutcomesAwaitRecordingButNewUrlsAreLeased() throws Exception {
+        crawl("run", "RUNNING");
+        queue("run", "a.test", 1);
+        Leases leases = new Leases(db);
+        assertThat(leases.lease(10, 10, 1000, Duration.ofMillis(1)).tasks()).hasSize(1);
+        queue("run", "b.test", 1);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> db.inTransaction("test", (Connection c) -> {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM urls WHERE status = 'LEASED' AND next_fetch_at <= now()")) {
+                rs.next();
+                return rs.getLong(1) == 1;
+            }
+        }));
+        Leases.Round held = leases.lease(10, 10, 1000, Duration.ofMinutes(1), false);
+        assertThat(held.tasks()).extracting(FetchTask::host).containsExactly("b.test");
+        assertThat(held.expired()).isZero();
+        Leases.Round reclaimed = leases.lease(10, 10, 1000, Duration.ofMinutes(1), true);
+        assertThat(reclaimed.tasks()).extracting(FetchTask::host).containsExactly("a.test");
+        assertThat(reclaimed.expired()).isEqualTo(1);
+    }
+
+    @Test
     void outcomesSetTheStatusRetryTransientErrorsAndRequeueExpiredLeases() throws Exception {
         crawl("run", "RUNNING");
         queue("run", "a.test", 4);
