@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -94,7 +95,12 @@ public final class HttpFetcher implements AutoCloseable {
         get.setHeader("Accept", accept);
         HttpClientContext context = HttpClientContext.create();
         long start = System.nanoTime();
-        ScheduledFuture<?> deadline = timer.schedule(get::cancel, settings.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> deadline = timer.schedule(() -> {
+            timedOut.set(true);
+            get.cancel();
+        }, settings.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        HttpResult result = null;
         try (ClassicHttpResponse response = client.executeOpen(null, get, context)) {
             String remote = checkConnectedAddress(url, context, get);
             HttpEntity entity = response.getEntity();
@@ -102,39 +108,59 @@ public final class HttpFetcher implements AutoCloseable {
             boolean truncated = false;
             if (entity != null) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                try (InputStream in = entity.getContent()) {
+                InputStream in = entity.getContent();
+                boolean whole = false;
+                try {
                     truncated = copy(in, out, maxBytes);
+                    whole = !truncated;
+                } finally {
+                    if (whole) {
+                        in.close();
+                    } else {
+                        get.cancel(); // abort the connection: closing the stream would read the rest of a cut body
+                    }
                 }
                 body = out.toByteArray();
-                if (truncated) {
-                    get.cancel(); // do not drain the rest of a huge body; the connection is discarded
-                }
             }
-            return new HttpResult(response.getCode(), header(response, "Content-Type"), header(response, "Location"),
+            result = new HttpResult(response.getCode(), header(response, "Content-Type"), header(response, "Location"),
                     header(response, "Retry-After"), body, truncated, (System.nanoTime() - start) / 1_000_000, remote);
-        } catch (BlockedAddressException e) {
-            throw new FetchFailure(FetchFailure.Kind.BLOCKED, e.getMessage(), e);
-        } catch (UnknownHostException e) {
-            throw new FetchFailure(FetchFailure.Kind.DNS, "Unknown host: " + e.getMessage(), e);
-        } catch (SocketTimeoutException e) {
-            throw new FetchFailure(FetchFailure.Kind.TIMEOUT, "Timed out: " + e.getMessage(), e);
-        } catch (InterruptedIOException e) {
-            if (get.isCancelled()) {
-                throw new FetchFailure(FetchFailure.Kind.TIMEOUT, "Total timeout of " + settings.totalTimeout().toMillis() + " ms exceeded", e);
-            }
-            throw new FetchFailure(FetchFailure.Kind.NETWORK, "Interrupted: " + e.getMessage(), e);
-        } catch (ConnectException e) {
-            throw new FetchFailure(FetchFailure.Kind.NETWORK, "Connection refused: " + e.getMessage(), e);
+            return result;
         } catch (IOException | RuntimeException e) {
-            if (get.isCancelled() && !(e instanceof BlockedConnectionException)) {
-                throw new FetchFailure(FetchFailure.Kind.TIMEOUT, "Total timeout of " + settings.totalTimeout().toMillis() + " ms exceeded", e);
+            if (result != null) {
+                return result; // releasing an aborted connection failed after the (cut) body was read: nothing is lost
             }
-            if (e instanceof BlockedConnectionException) {
-                throw new FetchFailure(FetchFailure.Kind.BLOCKED, e.getMessage(), e);
-            }
-            throw new FetchFailure(FetchFailure.Kind.NETWORK, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            throw failure(e, timedOut.get());
         } finally {
             deadline.cancel(false);
+        }
+    }
+
+    private FetchFailure failure(Exception failure, boolean timedOut) {
+        try {
+            throw failure;
+        } catch (BlockedAddressException e) {
+            return new FetchFailure(FetchFailure.Kind.BLOCKED, e.getMessage(), e);
+        } catch (UnknownHostException e) {
+            return new FetchFailure(FetchFailure.Kind.DNS, "Unknown host: " + e.getMessage(), e);
+        } catch (SocketTimeoutException e) {
+            return new FetchFailure(FetchFailure.Kind.TIMEOUT, "Timed out: " + e.getMessage(), e);
+        } catch (InterruptedIOException e) {
+            if (timedOut) {
+                return new FetchFailure(FetchFailure.Kind.TIMEOUT, "Total timeout of " + settings.totalTimeout().toMillis() + " ms exceeded", e);
+            }
+            return new FetchFailure(FetchFailure.Kind.NETWORK, "Interrupted: " + e.getMessage(), e);
+        } catch (ConnectException e) {
+            return new FetchFailure(FetchFailure.Kind.NETWORK, "Connection refused: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            if (timedOut && !(e instanceof BlockedConnectionException)) {
+                return new FetchFailure(FetchFailure.Kind.TIMEOUT, "Total timeout of " + settings.totalTimeout().toMillis() + " ms exceeded", e);
+            }
+            if (e instanceof BlockedConnectionException) {
+                return new FetchFailure(FetchFailure.Kind.BLOCKED, e.getMessage(), e);
+            }
+            return new FetchFailure(FetchFailure.Kind.NETWORK, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            return new FetchFailure(FetchFailure.Kind.NETWORK, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -107,6 +107,16 @@ public final class HostGate {
         }
     }
 
+    /** True when the server deferred this host (Retry-After, robots.txt) past {@code deadlineNanos}. */
+    public boolean deferredPast(long deadlineNanos) {
+        lock.lock();
+        try {
+            return notBefore - deadlineNanos > 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** No request may start before {@code untilNanos} (Retry-After, or robots.txt deferral). */
     public void deferUntil(long untilNanos) {
         lock.lock();

@@ -50,6 +50,10 @@ public final class PoliteRequests {
         long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(turn.leaseUntilMs() - System.currentTimeMillis());
         long waited = turn.gate().awaitTurn(TimeUnit.MILLISECONDS.toNanos(turn.delayMs()), turn.perMinuteBudget(), deadlineNanos);
         if (waited < 0) {
+            if (turn.gate().deferredPast(deadlineNanos)) {
+                // a transient failure the writer retries later and counts, not a lost lease to hand out again at once
+                throw new NotAttempted(FetchStatus.FETCH_ERROR, "host deferred by the server (Retry-After or robots.txt) beyond the lease");
+            }
             throw new NotAttempted(FetchStatus.DENIED, "lease expired before the host's politeness turn");
         }
         metrics.politenessWait(waited);
