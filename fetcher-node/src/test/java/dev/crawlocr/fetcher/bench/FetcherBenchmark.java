@@ -208,14 +208,9 @@ public final class FetcherBenchmark {
             return count(failed, crawl);
         }
 
-        void await(String crawl, int n, Duration max) throws InterruptedException {
-            long deadline = System.nanoTime() + max.toNanos();
-            while (count(fetched, crawl) + count(failed, crawl) < n) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Only " + (count(fetched, crawl) + count(failed, crawl)) + " of " + n + " results within " + max);
-                }
-                Thread.sleep(5);
-            }
+        void await(String crawl, int n, Duration max) {
+            org.awaitility.Awaitility.await("results of " + crawl).atMost(max).pollInterval(Duration.ofMillis(5))
+                    .until(() -> count(fetched, crawl) + count(failed, crawl) >= n);
         }
 
         private static int count(Map<String, AtomicInteger> m, String key) {
@@ -306,24 +301,15 @@ public final class FetcherBenchmark {
         return pb.start();
     }
 
-    private static void awaitReady(HttpClient client, int port, Process fetcher) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!fetcher.isAlive()) {
-                throw new IllegalStateException("The fetcher process exited with " + fetcher.exitValue() + "; see its log next to the jar");
-            }
-            try {
-                var r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("The fetcher did not become ready within 2 minutes");
+    private static void awaitReady(HttpClient client, int port, Process fetcher) {
+        org.awaitility.Awaitility.await("fetcher /health/ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .ignoreException(IOException.class).until(() -> {
+                    if (!fetcher.isAlive()) {
+                        throw new IllegalStateException("The fetcher process exited with " + fetcher.exitValue() + "; see its log next to the jar");
+                    }
+                    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                });
     }
 
     private static long rssKb(long pid, String field) {

@@ -151,7 +151,7 @@ public final class WriterBenchmark {
                 System.out.printf(Locale.ROOT, "%s: %d in %.2f s%n", what, total, seconds);
                 return (n - startCount) / seconds;
             }
-            Thread.sleep(5);
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // sampling interval of the measurement
         }
         throw new IllegalStateException(what + " did not finish in 10 minutes: " + metric.applyAsDouble(metrics) + " of " + total);
     }
