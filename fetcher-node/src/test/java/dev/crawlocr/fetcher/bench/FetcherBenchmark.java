@@ -303,7 +303,7 @@ public final class FetcherBenchmark {
 
     private static void awaitReady(HttpClient client, int port, Process fetcher) {
         org.awaitility.Awaitility.await("fetcher /health/ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                .ignoreException(IOException.class).until(() -> {
+                .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
                     if (!fetcher.isAlive()) {
                         throw new IllegalStateException("The fetcher process exited with " + fetcher.exitValue() + "; see its log next to the jar");
                     }
