@@ -40,6 +40,8 @@ final class DemoCommand implements Callable<Integer> {
     Path dir;
     @Option(names = "--home", defaultValue = "${env:CRAWLOCR_HOME:-.}", description = "The crawlocr checkout with the built node jars")
     Path home;
+    private String lastProgress = "";
+
     @Option(names = "--keep", description = "Leave the cluster running afterwards (stop it with 'crawlctl cluster stop --dir DIR')")
     boolean keep;
 
@@ -51,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
         LocalCluster cluster = new LocalCluster(dir, home);
         long t0 = System.nanoTime();
         System.out.println("starting a Kafka broker and one fetcher, analyzer and writer (logs in " + cluster.dir().resolve("logs") + ")...");
-        cluster.start(new LocalCluster.Spec(1, 1, 1, false, 0, root.dbUrl, root.dbUser, root.dbPassword, Nodes.localEnv("127.0.0.0/8")));
+        cluster.start(new LocalCluster.Spec(1, 1, 1, false, 0, root.dbUrl, root.dbUser, root.dbPassword, demoEnv()));
         try (DemoSite site = DemoSite.start("127.0.0.1", 0, pages, pagesPerImage, 42)) {
             System.out.printf("cluster ready in %d s; demo site at %s (%d pages, %d images)%n", secondsSince(t0), site.baseUrl(), pages,
                     site.imageTexts().size());
@@ -81,13 +83,26 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** Prints the crawl's counts when they change: on one redrawn line in a terminal, else a line each. */
     private void progress(String id) {
         try (Connection db = root.db()) {
-            StatusCommand.crawls(db, id).forEach(c -> System.out.printf("\r  urls %d, pending %d, pages %d, images %d, ocr %d   ",
-                    c.total(), c.pending(), c.pages(), c.images(), c.ocrOk()));
+            for (var c : StatusCommand.crawls(db, id)) {
+                String line = String.format("  urls %d, pending %d, pages %d, images %d, ocr %d", c.total(), c.pending(), c.pages(), c.images(), c.ocrOk());
+                if (!line.equals(lastProgress)) {
+                    lastProgress = line;
+                    System.out.print(System.console() != null ? "\r" + line + "   " : line + "\n");
+                }
+            }
         } catch (Exception e) {
             // progress is best effort; the crawl itself is unaffected
         }
+    }
+
+    /** The local-run environment, with a short completion settle time: the demo site is small and quiet. */
+    private static Map<String, String> demoEnv() {
+        Map<String, String> env = new java.util.HashMap<>(Nodes.localEnv("127.0.0.0/8"));
+        env.put("WRITER_COMPLETION_SETTLE", "3s");
+        return env;
     }
 
     private int report(String id, Map<String, String> expected) throws Exception {
