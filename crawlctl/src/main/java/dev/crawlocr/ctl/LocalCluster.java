@@ -132,12 +132,18 @@ public final class LocalCluster {
         return kafka;
     }
 
-    /** Starts {@code count} more processes of a node, named node-1, node-2, ... after those already recorded. */
+    /** Starts {@code count} more processes of a node, named node-N with the lowest N no recorded process has. */
     public List<Member> launch(String node, int count, Path jar, Map<String, String> env) throws IOException {
         List<Member> out = new ArrayList<>();
-        int next = (int) members().stream().filter(m -> m.name().startsWith(node + "-")).count() + 1;
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        members().forEach(m -> taken.add(m.name()));
         for (int i = 0; i < count; i++) {
-            String name = node + "-" + (next + i);
+            int n = 1;
+            while (taken.contains(node + "-" + n)) {
+                n++; // never reuse the name, and so the pid file, of a process still recorded
+            }
+            String name = node + "-" + n;
+            taken.add(name);
             int port = freePort();
             List<String> cmd = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED", "-Xmx" + (node.equals("writer") || node.equals("fetcher") ? "768m" : "1536m"), "-XX:+UseSerialGC",
                     "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()));
@@ -215,11 +221,14 @@ public final class LocalCluster {
         }
     }
 
-    /** Stops the nodes, then the broker. Returns what it stopped. */
+    /** Stops the nodes, then the broker (also a broker this instance restarted). Returns what it stopped. */
     public List<Member> stop() {
         List<Member> all = members();
         all.stream().filter(m -> !m.name().equals("kafka")).parallel().forEach(m -> end(m, false));
         all.stream().filter(m -> m.name().equals("kafka")).forEach(m -> end(m, false));
+        if (kafka != null) {
+            kafka.stop();
+        }
         return all;
     }
 
