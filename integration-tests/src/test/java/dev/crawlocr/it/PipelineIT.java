@@ -118,6 +118,68 @@ class PipelineIT {
         }
     }
 
+    @Test
+    void pageCapsAndTheRequestBudgetHoldCrawlWideAcrossTwoWritersThreeFetchersAndARebalance() throws Exception {
+        String bootstrap = TestServices.kafkaBootstrap();
+        Postgres pg = TestServices.postgres();
+        String dbUrl = pg.createDatabase("budgets");
+        Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "OPS_PORT", "0", "KAFKA_TOPIC_PARTITIONS", "4");
+        Map<String, String> writerEnv = with(common, "DATABASE_URL", dbUrl, "DATABASE_USER", pg.user(), "DATABASE_PASSWORD", pg.password(),
+                "WRITER_COMPLETION_SETTLE", "2s");
+        Map<String, String> fetcherEnv = with(common, "FETCHER_ALLOW_NETWORKS", "127.0.0.0/8");
+        List<DemoSite> capped = List.of(DemoSite.start("127.0.0.1", 0, 40, 4, 4), DemoSite.start("127.0.0.1", 0, 40, 4, 5),
+                DemoSite.start("127.0.0.1", 0, 40, 4, 6));
+        List<DemoSite> budgeted = List.of(DemoSite.start("127.0.0.1", 0, 40, 4, 7), DemoSite.start("127.0.0.1", 0, 40, 4, 8));
+        try (WriterNode w1 = WriterNode.start(writerEnv); WriterNode w2 = WriterNode.start(writerEnv);
+             FetcherNode f1 = FetcherNode.start(fetcherEnv); FetcherNode f2 = FetcherNode.start(fetcherEnv);
+             AnalyzerNode analyzer = AnalyzerNode.start(common)) {
+            CrawlJobs jobs = new CrawlJobs(new CommonConfig(bootstrap, true, 4, 10 << 20, 0, "budgets"));
+            String caps = "caps-" + System.nanoTime();
+            String budget = "budget-" + System.nanoTime();
+            jobs.start(new CrawlJob(CrawlJob.SCHEMA, caps, CrawlJob.State.RUNNING, capped.stream().map(DemoSite::seedUrl).toList(),
+                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 15, 35, null, true),
+                    new Politeness(30, 1, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
+            jobs.start(new CrawlJob(CrawlJob.SCHEMA, budget, CrawlJob.State.RUNNING, budgeted.stream().map(DemoSite::seedUrl).toList(),
+                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true),
+                    new Politeness(30, 1, 0, 50, 0), new OcrSettings("eng", null, null), Instant.now()));
+            try (Connection db = DriverManager.getConnection(dbUrl, pg.user(), pg.password())) {
+                // a third fetcher joins mid-crawl and leaves again: two rebalances move hosts between fetchers
+                org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> fetchedPages(db, caps) >= 10);
+                try (FetcherNode f3 = FetcherNode.start(fetcherEnv)) {
+                    org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> fetchedPages(db, caps) >= 20);
+                }
+                assertThat(jobs.awaitCompletion(caps, Duration.ofMinutes(4), null)).as("completion of %s", caps).isPresent();
+                assertThat(jobs.awaitCompletion(budget, Duration.ofMinutes(4), null)).as("completion of %s", budget).isPresent();
+
+                assertThat(fetchedPages(db, caps)).as("maxPages").isEqualTo(35);
+                for (DemoSite site : capped) {
+                    long pagesServed = site.pageUrls().stream().filter(u -> site.hits().containsKey(u.substring(site.baseUrl().length()))).count();
+                    assertThat(pagesServed).as("maxPagesPerHost at %s", site.baseUrl()).isLessThanOrEqualTo(15);
+                }
+                assertThat(countByUrl(db, "SELECT reason, count(*) FROM pages WHERE crawl_id = ? AND status = 'DENIED' GROUP BY reason", caps))
+                        .containsKey("page cap reached: maxPages 35 for the crawl");
+
+                int requestsServed = budgeted.stream().mapToInt(site -> site.requests().size()).sum();
+                assertThat(requestsServed).as("requests of every kind against maxRequestsTotal 50").isLessThanOrEqualTo(50);
+                assertThat(countByUrl(db, "SELECT reason, count(*) FROM pages WHERE crawl_id = ? AND status = 'DENIED' GROUP BY reason", budget))
+                        .containsKey("request budget of the crawl spent (50 requests)");
+            }
+        } finally {
+            capped.forEach(DemoSite::close);
+            budgeted.forEach(DemoSite::close);
+        }
+    }
+
+    private static long fetchedPages(Connection db, String crawl) throws Exception {
+        try (PreparedStatement ps = db.prepareStatement("SELECT count(*) FROM pages WHERE crawl_id = ? AND status = 'FETCHED'")) {
+            ps.setString(1, crawl);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private static Map<String, Long> countByUrl(Connection db, String sql, String crawl) throws Exception {
         Map<String, Long> m = new HashMap<>();
         try (PreparedStatement ps = db.prepareStatement(sql)) {

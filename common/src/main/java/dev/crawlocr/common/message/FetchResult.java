@@ -15,6 +15,9 @@ import java.util.List;
  * @param imageUrls     images referenced by the page (normalized)
  * @param redirectTo    target of a REDIRECT (normalized), else null
  * @param fetchMs       time from request start to the end of the body
+ * @param requests      requests sent for this task (robots.txt and retries included)
+ * @param maxRequests   the task's {@link FetchTask#maxRequests}, echoed so the writer can return what was not used
+ *                      to the crawl's request budget
  */
 public record FetchResult(
         int schema,
@@ -36,7 +39,9 @@ public record FetchResult(
         List<String> imageUrls,
         String redirectTo,
         long fetchedAtMs,
-        long fetchMs) {
+        long fetchMs,
+        int requests,
+        int maxRequests) {
 
     public static final int SCHEMA = 1;
 
@@ -48,11 +53,20 @@ public record FetchResult(
         Check.present(status, "status");
         imageUrls = Check.list(imageUrls);
         finalUrl = finalUrl == null ? url : finalUrl;
+        Check.atLeast(requests, 0, "requests");
+        Check.atLeast(maxRequests, 0, "maxRequests");
+    }
+
+    /** This result with the request count of its task. */
+    public FetchResult withRequests(int sent, int allowed) {
+        return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
+                truncated, contentHash, bytes, outlinkCount, imageUrls, redirectTo, fetchedAtMs, fetchMs, sent, allowed);
     }
 
     /** An outcome without content: an error, a denial or a redirect. */
     public static FetchResult failure(FetchTask task, FetchStatus status, int httpStatus, String reason, String redirectTo, long fetchMs) {
         return new FetchResult(SCHEMA, task.crawlId(), task.url(), task.kind(), task.depth(), status, reason, task.url(),
-                httpStatus, null, null, null, false, null, 0, 0, List.of(), redirectTo, System.currentTimeMillis(), fetchMs);
+                httpStatus, null, null, null, false, null, 0, 0, List.of(), redirectTo, System.currentTimeMillis(), fetchMs,
+                0, task.maxRequests());
     }
 }

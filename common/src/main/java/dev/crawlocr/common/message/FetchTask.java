@@ -6,8 +6,11 @@ package dev.crawlocr.common.message;
  *
  * @param attempt      1 for the first emit, 2+ for re-emits after a lease expired or a transient error
  * @param leaseUntilMs epoch milliseconds
+ * @param maxRequests  the most requests the fetcher may send for this task, robots.txt included, when the crawl has
+ *                     a request budget ({@code maxRequestsTotal}); 0 means no limit
  */
-public record FetchTask(int schema, String crawlId, String url, String host, UrlKind kind, int depth, int attempt, long leaseUntilMs) {
+public record FetchTask(int schema, String crawlId, String url, String host, UrlKind kind, int depth, int attempt, long leaseUntilMs,
+                        int maxRequests) {
 
     public static final int SCHEMA = 1;
 
@@ -19,5 +22,11 @@ public record FetchTask(int schema, String crawlId, String url, String host, Url
         Check.present(kind, "kind");
         Check.atLeast(depth, 0, "depth");
         Check.atLeast(attempt, 1, "attempt");
+        Check.atLeast(maxRequests, 0, "maxRequests");
+    }
+
+    /** A task of a crawl without a request budget. */
+    public FetchTask(int schema, String crawlId, String url, String host, UrlKind kind, int depth, int attempt, long leaseUntilMs) {
+        this(schema, crawlId, url, host, kind, depth, attempt, leaseUntilMs, 0);
     }
 }

@@ -8,7 +8,6 @@ import dev.crawlocr.fetcher.http.GuardedDnsResolver;
 import dev.crawlocr.fetcher.http.HttpFetcher;
 import dev.crawlocr.fetcher.http.NetworkGuard;
 import dev.crawlocr.fetcher.parse.PageParser;
-import dev.crawlocr.fetcher.politeness.CrawlBudgets;
 import dev.crawlocr.fetcher.politeness.PoliteRequests;
 import dev.crawlocr.fetcher.robots.RobotsCache;
 import dev.crawlocr.fetcher.url.LinkSelector;
@@ -38,11 +37,11 @@ public final class FetchEngine implements AutoCloseable {
         Urls urls = new Urls(config.trackingParams());
         TrapGuard traps = new TrapGuard(config.urlMaxLength(), config.urlMaxRepeatedSegments());
         CrawlState crawls = new CrawlState();
-        PoliteRequests requests = new PoliteRequests(http, config.maxInflight(), new CrawlBudgets(), metrics);
+        PoliteRequests requests = new PoliteRequests(http, config.maxInflight(), metrics);
         ContentHandler content = new ContentHandler(config, new PageParser(config.textMaxChars(), config.imageMaxBytes()),
                 new LinkSelector(urls, traps, config.maxOutlinks()), crawls, metrics);
         Redirects redirects = new Redirects(urls, traps, crawls, new GuardedDnsResolver(guard), config.maxRedirects(), metrics);
-        TaskRunner runner = new TaskRunner(config, requests, robots, crawls, content, redirects, urls);
+        TaskRunner runner = new TaskRunner(config, requests, robots, content, redirects, urls);
         queues = new HostQueues(config.queueMax(), config.hostQueueMax(), (task, job, gate, handedBack) -> {
             Outcome outcome = runner.run(task, job, gate, handedBack);
             metrics.result(task.kind(), outcome.result().status());

@@ -14,17 +14,18 @@ import dev.crawlocr.fetcher.politeness.HostGate;
 import dev.crawlocr.fetcher.politeness.PoliteRequests;
 import dev.crawlocr.fetcher.robots.RobotsCache;
 import dev.crawlocr.fetcher.robots.RobotsVerdict;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one fetch task to its outcome, blocking (call it on a virtual thread): lease and crawl checks, page caps,
- * robots.txt, the request with retries, then {@link ContentHandler} for the body or {@link Redirects} for a 3xx.
- * Every path ends in exactly one {@link FetchResult}; nothing a server sends escapes as an exception.
- * Thread-safe.
+ * Runs one fetch task to its outcome, blocking (call it on a virtual thread): lease and crawl checks, robots.txt,
+ * the request with retries, then {@link ContentHandler} for the body or {@link Redirects} for a 3xx. Every path
+ * ends in exactly one {@link FetchResult}, which reports the requests the task sent. Page caps and the crawl's
+ * request budget are the writer's: it leases no page past a cap and gives each task an allowance of requests.
+ * Nothing a server sends escapes as an exception. Thread-safe.
  */
 public final class TaskRunner {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
@@ -34,17 +35,15 @@ public final class TaskRunner {
     private final FetcherConfig config;
     private final PoliteRequests requests;
     private final RobotsCache robots;
-    private final CrawlState crawls;
     private final ContentHandler content;
     private final Redirects redirects;
     private final Urls urls;
 
-    public TaskRunner(FetcherConfig config, PoliteRequests requests, RobotsCache robots, CrawlState crawls,
+    public TaskRunner(FetcherConfig config, PoliteRequests requests, RobotsCache robots,
                       ContentHandler content, Redirects redirects, Urls urls) {
         this.config = config;
         this.requests = requests;
         this.robots = robots;
-        this.crawls = crawls;
         this.content = content;
         this.redirects = redirects;
         this.urls = urls;
@@ -62,29 +61,19 @@ public final class TaskRunner {
         if (urls.normalize(task.url()).isEmpty()) {
             return fail(task, FetchStatus.ERROR, 0, "invalid task URL: not an absolute http(s) URL", started);
         }
-        boolean reserved = false;
-        if (task.kind() == UrlKind.PAGE) {
-            Optional<String> cap = crawls.reservePage(job, task.host());
-            if (cap.isPresent()) {
-                return fail(task, FetchStatus.DENIED, 0, cap.get(), started);
-            }
-            reserved = true;
-        }
+        AtomicInteger sent = new AtomicInteger();
         Outcome outcome;
         try {
-            outcome = fetch(task, job, gate, handedBack, started);
+            outcome = fetch(task, job, gate, handedBack, sent, started);
         } catch (NotAttempted e) {
             outcome = fail(task, e.status(), 0, e.getMessage(), started);
         }
-        if (reserved && outcome.result().status() != FetchStatus.FETCHED) {
-            crawls.releasePage(job, task.host());
-        }
-        return outcome;
+        return new Outcome(outcome.result().withRequests(sent.get(), task.maxRequests()), outcome.discovered(), outcome.images());
     }
 
-    private Outcome fetch(FetchTask task, CrawlJob job, HostGate gate, BooleanSupplier handedBack, long started) throws InterruptedException {
+    private Outcome fetch(FetchTask task, CrawlJob job, HostGate gate, BooleanSupplier handedBack, AtomicInteger sent, long started) throws InterruptedException {
         long delayMs = config.politenessOverride() ? config.minDelayOverride().toMillis() : job.politeness().minDelayMs();
-        PoliteRequests.Turn robotsTurn = turn(task, job, gate, delayMs, handedBack);
+        PoliteRequests.Turn robotsTurn = turn(task, job, gate, delayMs, handedBack, sent);
         RobotsVerdict verdict = robots.check(task.url(), robotsUrl -> {
             try {
                 return requests.get(robotsTurn, "robots", robotsUrl, "text/plain,*/*;q=0.5", 512 * 1024);
@@ -112,7 +101,7 @@ public final class TaskRunner {
             }
             delayMs = Math.max(delayMs, Math.min(verdict.crawlDelayMs(), cap));
         }
-        PoliteRequests.Turn turn = turn(task, job, gate, delayMs, handedBack);
+        PoliteRequests.Turn turn = turn(task, job, gate, delayMs, handedBack, sent);
         boolean image = task.kind() == UrlKind.IMAGE;
         long maxBytes = image ? config.imageMaxBytes() : config.pageMaxBytes();
         String accept = image ? IMAGE_ACCEPT : PAGE_ACCEPT;
@@ -169,10 +158,10 @@ public final class TaskRunner {
         gate.deferUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));
     }
 
-    private PoliteRequests.Turn turn(FetchTask task, CrawlJob job, HostGate gate, long delayMs, BooleanSupplier handedBack) {
+    private PoliteRequests.Turn turn(FetchTask task, CrawlJob job, HostGate gate, long delayMs, BooleanSupplier handedBack,
+                                     AtomicInteger sent) {
         int perMinute = config.politenessOverride() ? 0 : job.politeness().maxRequestsPerHostPerMinute();
-        return new PoliteRequests.Turn(gate, task.crawlId(), delayMs, perMinute, job.politeness().maxRequestsTotal(),
-                task.leaseUntilMs(), handedBack);
+        return new PoliteRequests.Turn(gate, delayMs, perMinute, task.leaseUntilMs(), handedBack, sent, task.maxRequests());
     }
 
     static Outcome fail(FetchTask task, FetchStatus status, int httpStatus, String reason, long startedNanos) {

@@ -8,29 +8,32 @@ import dev.crawlocr.fetcher.pipeline.FetcherMetrics;
 import dev.crawlocr.fetcher.pipeline.NotAttempted;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * The only way the fetcher sends a request. In order: the host must still be owned here, the crawl's request
- * budget must allow one more, the host's gate must give a turn before the task's lease ends, and a global
- * in-flight permit must be free. Then the request is sent and counted. Thread-safe.
+ * The only way the fetcher sends a request. In order: the host must still be owned here, the host's gate must give
+ * a turn before the task's lease ends, the task's request allowance (its share of the crawl's request budget, set
+ * by the writer) must allow one more, and a global in-flight permit must be free. Then the request is sent and
+ * counted. Thread-safe.
  */
 public final class PoliteRequests {
 
-    /** Who is asking: the host's gate, the crawl's limits, and the task's deadline. */
-    public record Turn(HostGate gate, String crawlId, long delayMs, int perMinuteBudget, long maxRequestsTotal,
-                       long leaseUntilMs, BooleanSupplier handedBack) {
+    /**
+     * Who is asking: the host's gate and limits, the task's deadline, and the task's requests so far ({@code sent})
+     * against its allowance ({@code maxRequests}, 0 for no limit).
+     */
+    public record Turn(HostGate gate, long delayMs, int perMinuteBudget, long leaseUntilMs, BooleanSupplier handedBack,
+                       AtomicInteger sent, int maxRequests) {
     }
 
     private final HttpFetcher http;
     private final Semaphore inflight;
-    private final CrawlBudgets budgets;
     private final FetcherMetrics metrics;
 
-    public PoliteRequests(HttpFetcher http, int maxInflight, CrawlBudgets budgets, FetcherMetrics metrics) {
+    public PoliteRequests(HttpFetcher http, int maxInflight, FetcherMetrics metrics) {
         this.http = http;
         this.inflight = new Semaphore(maxInflight);
-        this.budgets = budgets;
         this.metrics = metrics;
         io.micrometer.core.instrument.Gauge.builder("fetcher.requests.inflight", this, r -> maxInflight - r.inflight.availablePermits())
                 .register(metrics.registry());
@@ -40,12 +43,17 @@ public final class PoliteRequests {
      * Sends one GET when politeness allows.
      *
      * @param kind metrics tag: page, image or robots
-     * @throws NotAttempted when the request was not sent (lease, budget, hand-back)
+     * @throws NotAttempted when the request was not sent (lease, allowance, hand-back)
      * @throws FetchFailure when it was sent and no response came
      */
     public HttpResult get(Turn turn, String kind, String url, String accept, long maxBytes) throws FetchFailure, InterruptedException {
         if (turn.handedBack().getAsBoolean()) {
             throw new NotAttempted(FetchStatus.FETCH_ERROR, "handed back: the host moved to another fetcher before the request");
+        }
+        if (turn.maxRequests() > 0 && turn.sent().get() >= turn.maxRequests()) {
+            // a transient failure: the writer leases the URL again, with a new allowance, while the crawl's budget lasts
+            throw new NotAttempted(FetchStatus.FETCH_ERROR, "request allowance of the task spent (" + turn.maxRequests()
+                    + " requests, robots.txt included)");
         }
         long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(turn.leaseUntilMs() - System.currentTimeMillis());
         long waited = turn.gate().awaitTurn(TimeUnit.MILLISECONDS.toNanos(turn.delayMs()), turn.perMinuteBudget(), deadlineNanos);
@@ -60,9 +68,7 @@ public final class PoliteRequests {
         if (turn.handedBack().getAsBoolean()) {
             throw new NotAttempted(FetchStatus.FETCH_ERROR, "handed back: the host moved to another fetcher before the request");
         }
-        if (!budgets.tryAcquire(turn.crawlId(), turn.maxRequestsTotal())) {
-            throw new NotAttempted(FetchStatus.DENIED, "request budget of the crawl spent (" + turn.maxRequestsTotal() + " requests)");
-        }
+        turn.sent().incrementAndGet();
         inflight.acquire();
         long start = System.nanoTime();
         try {

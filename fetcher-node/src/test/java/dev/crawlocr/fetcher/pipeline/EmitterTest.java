@@ -18,7 +18,7 @@ class EmitterTest {
             images.add("https://example.com/" + "i".repeat(1000) + i + ".png");
         }
         FetchResult big = new FetchResult(FetchResult.SCHEMA, "c", "https://example.com/", UrlKind.PAGE, 0, FetchStatus.FETCHED, null,
-                null, 200, "text/html", "t", "x".repeat(2_000_000), false, "h", 10, 1, images, null, 0, 0);
+                null, 200, "text/html", "t", "x".repeat(2_000_000), false, "h", 10, 1, images, null, 0, 0, 1, 0);
         byte[] bytes = Emitter.encodeFitting(big);
         assertThat(bytes.length).isLessThanOrEqualTo(Emitter.MAX_RESULT_BYTES);
         FetchResult back = Json.decode(bytes, FetchResult.class);
@@ -31,7 +31,7 @@ class EmitterTest {
     @Test
     void leavesAnOrdinaryResultAlone() {
         FetchResult r = new FetchResult(FetchResult.SCHEMA, "c", "https://example.com/", UrlKind.PAGE, 0, FetchStatus.FETCHED, null,
-                null, 200, "text/html", "t", "text", false, "h", 10, 1, List.of(), null, 0, 0);
+                null, 200, "text/html", "t", "text", false, "h", 10, 1, List.of(), null, 0, 0, 1, 0);
         assertThat(Json.decode(Emitter.encodeFitting(r), FetchResult.class)).isEqualTo(r);
     }
 }

@@ -165,22 +165,33 @@ class HostQueuesTest {
     }
 
     @Test
-    void pageCapsPerHostAndPerCrawl() {
+    void aTaskSendsNoMoreRequestsThanItsAllowanceAndReportsWhatItSent() {
         TestSite s = site();
-        for (int i = 0; i < 4; i++) {
-            s.route("/p" + i, TestSite.html("<title>p</title>"));
-        }
-        engines.crawl("c", List.of(s.url("/")), new CrawlScope(List.of(), List.of(), List.of(), List.of(), 5, 2, 0, null, true),
-                new Politeness(0, 1, 0, 0, 0));
-        assertThat(engines.fetch("c", s.url("/p0")).result().status()).isEqualTo(FetchStatus.FETCHED);
-        assertThat(engines.fetch("c", s.url("/p1")).result().status()).isEqualTo(FetchStatus.FETCHED);
-        FetchResult third = engines.fetch("c", s.url("/p2")).result();
-        assertThat(third.status()).isEqualTo(FetchStatus.DENIED);
-        assertThat(third.reason()).isEqualTo("page cap reached: maxPagesPerHost 2 for " + s.hostKey());
+        s.route("/p", TestSite.html("<title>p</title>"));
+        s.route("/q", TestSite.html("<title>q</title>"));
+        s.route("/flaky", ex -> TestSite.send(ex, 503, "text/plain", "busy"));
+        engines.crawl("c", List.of(s.url("/")), CrawlScope.defaults(), new Politeness(0, 1, 0, 100, 0));
+        long lease = System.currentTimeMillis() + 60_000;
 
-        engines.crawl("t", List.of(s.url("/")), new CrawlScope(List.of(), List.of(), List.of(), List.of(), 5, 0, 1, null, true),
-                new Politeness(0, 1, 0, 0, 0));
-        assertThat(engines.fetch("t", s.url("/p3")).result().status()).isEqualTo(FetchStatus.FETCHED);
-        assertThat(engines.fetch("t", s.url("/p0")).result().reason()).isEqualTo("page cap reached: maxPages 1 for the crawl");
+        FetchResult robotsOnly = engines.engine.submit(new FetchTask(FetchTask.SCHEMA, "c", s.url("/p"), s.hostKey(), UrlKind.PAGE,
+                0, 1, lease, 1), 0).join().result();
+        assertThat(robotsOnly.status()).as("robots.txt took the only request").isEqualTo(FetchStatus.FETCH_ERROR);
+        assertThat(robotsOnly.reason()).isEqualTo("request allowance of the task spent (1 requests, robots.txt included)");
+        assertThat(robotsOnly.requests()).isEqualTo(1);
+        assertThat(robotsOnly.maxRequests()).isEqualTo(1);
+        assertThat(s.count("/robots.txt")).isEqualTo(1);
+        assertThat(s.count("/p")).isZero();
+
+        FetchResult page = engines.engine.submit(new FetchTask(FetchTask.SCHEMA, "c", s.url("/q"), s.hostKey(), UrlKind.PAGE,
+                0, 1, lease, 2), 0).join().result();
+        assertThat(page.status()).isEqualTo(FetchStatus.FETCHED);
+        assertThat(page.requests()).as("robots.txt is cached now").isEqualTo(1);
+
+        FetchResult retried = engines.engine.submit(new FetchTask(FetchTask.SCHEMA, "c", s.url("/flaky"), s.hostKey(), UrlKind.PAGE,
+                0, 1, lease, 2), 0).join().result();
+        assertThat(retried.status()).isEqualTo(FetchStatus.FETCH_ERROR);
+        assertThat(retried.requests()).as("retries stop at the allowance").isEqualTo(2);
+        assertThat(s.count("/flaky")).isEqualTo(2);
+        assertThat(s.hits()).hasSize(4);
     }
 }

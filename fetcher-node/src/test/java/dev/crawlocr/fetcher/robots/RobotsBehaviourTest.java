@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crawlocr.common.message.CrawlScope;
 import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchStatus;
+import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.Politeness;
+import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.fetcher.testing.Engines;
 import dev.crawlocr.fetcher.testing.TestSite;
 import java.util.List;
@@ -135,14 +137,17 @@ class RobotsBehaviourTest {
     }
 
     @Test
-    void robotsRequestsCountTowardPolitenessAndBudgets() {
+    void robotsRequestsCountTowardPolitenessAndTheTasksRequestAllowance() {
         robots(200, "User-agent: *\nAllow: /\n");
-        engines.crawl("c", List.of(site.url("/a")), CrawlScope.defaults(), new Politeness(300, 1, 0, 2, 0));
-        assertThat(fetch("/a").status()).isEqualTo(FetchStatus.FETCHED);
+        engines.crawl("c", List.of(site.url("/a")), CrawlScope.defaults(), new Politeness(300, 1, 0, 10, 0));
+        FetchTask first = new FetchTask(FetchTask.SCHEMA, "c", site.url("/a"), site.hostKey(), UrlKind.PAGE, 0, 1,
+                System.currentTimeMillis() + 60_000, 1);
+        FetchResult robotsOnly = engines.engine.submit(first, 0).join().result();
+        assertThat(robotsOnly.status()).isEqualTo(FetchStatus.FETCH_ERROR);
+        assertThat(robotsOnly.requests()).isEqualTo(1);
+        assertThat(site.count("/a")).isZero();
+        FetchResult page = fetch("/a");
+        assertThat(page.status()).isEqualTo(FetchStatus.FETCHED);
         assertThat(gapNanos("/robots.txt", "/a")).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
-        FetchResult overBudget = fetch("/b");
-        assertThat(overBudget.status()).isEqualTo(FetchStatus.DENIED);
-        assertThat(overBudget.reason()).isEqualTo("request budget of the crawl spent (2 requests)");
-        assertThat(site.count("/b")).isZero();
     }
 }

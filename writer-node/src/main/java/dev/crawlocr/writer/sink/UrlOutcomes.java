@@ -19,7 +19,8 @@ import java.util.Locale;
  * outcome is due again only when the crawl has a recrawl interval. A DENIED outcome whose reason names an expired
  * lease was never fetched: the URL is due again at once (unless a newer lease is already out). An older outcome
  * never overwrites a newer one, so replays change nothing. Non-fetched outcomes are also kept in
- * {@code fetch_errors}. Rows are written in key order, so concurrent writers cannot deadlock on them.
+ * {@code fetch_errors}. The requests a task was allowed and did not send go back to the crawl's request budget.
+ * Rows are written in key order, so concurrent writers cannot deadlock on them.
  */
 final class UrlOutcomes {
 
@@ -42,7 +43,8 @@ final class UrlOutcomes {
                     ELSE (SELECT CASE WHEN c.recrawl_interval_s > 0
                                       THEN EXCLUDED.fetched_at + c.recrawl_interval_s * interval '1 second' END
                           FROM crawls c WHERE c.id = u.crawl_id)
-                END
+                END,
+                requests_charged = greatest(u.requests_charged - ?, 0)
             WHERE u.fetched_at IS NULL OR u.fetched_at < EXCLUDED.fetched_at""";
 
     private static final String INSERT_ERROR = """
@@ -89,6 +91,7 @@ final class UrlOutcomes {
                 ps.setObject(10, status.equals("QUEUED") ? Sql.ts(System.currentTimeMillis()) : null, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
                 ps.setInt(11, maxAttempts);
                 ps.setLong(12, retryDelay.toMillis());
+                ps.setInt(13, Math.max(0, r.maxRequests() - r.requests()));
                 ps.addBatch();
                 anyErrors |= r.status() != FetchStatus.FETCHED && r.status() != FetchStatus.REDIRECT;
             }

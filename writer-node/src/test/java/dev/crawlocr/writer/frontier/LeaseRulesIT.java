@@ -209,10 +209,122 @@ class LeaseRulesIT {
         assertThat(leases.lease(10, 10, 1000, Duration.ofMinutes(1)).tasks()).isEmpty();
     }
 
+    private void limitedCrawl(String id, long maxPages, long maxPagesPerHost, long maxRequests) throws SQLException {
+        sql("INSERT INTO crawls (id, state, seeds, scope, politeness, ocr, created_at) VALUES ('" + id + "', 'RUNNING', '[]', "
+                + "'{\"maxPages\": " + maxPages + ", \"maxPagesPerHost\": " + maxPagesPerHost + "}', "
+                + "'{\"maxRequestsTotal\": " + maxRequests + "}', '{}', now())");
+    }
+
+    /** Makes URLs held back by a cap due again now, as they are after {@link Leases#WAIT_SECONDS}. */
+    private void waitOver() throws SQLException {
+        sql("UPDATE urls SET next_fetch_at = now() WHERE status = 'QUEUED'");
+    }
+
+    private static FetchResult fetched(FetchTask t, int requests) {
+        return FetchResult.failure(t, FetchStatus.FETCHED, 200, null, null, 1).withRequests(requests, t.maxRequests());
+    }
+
+    @Test
+    void pageCapsPerHostAndPerCrawlHoldPlacesForLeasedPagesAndRefuseOnceFetchedPagesFillThem() throws Exception {
+        limitedCrawl("cap", 5, 3, 0);
+        queue("cap", "a.test", 10);
+        queue("cap", "b.test", 10);
+        Leases leases = new Leases(db);
+        Leases.Round first = leases.lease(100, 100, 1000, Duration.ofMinutes(1));
+        Map<String, List<FetchTask>> byHost = first.tasks().stream().collect(Collectors.groupingBy(FetchTask::host));
+        assertThat(byHost.get("a.test")).as("maxPagesPerHost").hasSize(3);
+        assertThat(first.tasks()).as("maxPages").hasSize(5);
+        assertThat(first.denied()).as("nothing is fetched yet, so nothing is refused for good").isEmpty();
+        assertThat(first.waiting()).isEqualTo(15);
+        assertThat(first.tasks()).allSatisfy(t -> assertThat(t.maxRequests()).as("no request budget").isZero());
+
+        long t = System.currentTimeMillis();
+        for (FetchTask a : byHost.get("a.test")) {
+            write(fetched(a, 1), t);
+        }
+        List<FetchTask> b = byHost.get("b.test");
+        write(fetched(b.get(0), 1), t);
+        write(FetchResult.failure(b.get(1), FetchStatus.ERROR, 404, "HTTP 404", null, 1), t); // gives its place back
+        waitOver();
+        Leases.Round second = leases.lease(100, 100, 1000, Duration.ofMinutes(1));
+        assertThat(second.tasks()).extracting(FetchTask::host).containsExactly("b.test");
+        assertThat(second.denied()).hasSize(7).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(FetchStatus.DENIED);
+            assertThat(r.reason()).isEqualTo("page cap reached: maxPagesPerHost 3 for a.test");
+        });
+        assertThat(second.waiting()).isEqualTo(7);
+
+        write(fetched(second.tasks().get(0), 1), t);
+        waitOver();
+        Leases.Round last = leases.lease(100, 100, 1000, Duration.ofMinutes(1));
+        assertThat(last.tasks()).isEmpty();
+        assertThat(last.denied()).hasSize(7).allSatisfy(r -> assertThat(r.reason()).isEqualTo("page cap reached: maxPages 5 for the crawl"));
+        for (FetchResult r : last.denied()) {
+            write(r, r.fetchedAtMs());
+        }
+        for (FetchResult r : second.denied()) {
+            write(r, r.fetchedAtMs());
+        }
+        Map<String, Long> statuses = statusByUrl().values().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        assertThat(statuses).isEqualTo(Map.of("FETCHED", 5L, "ERROR", 1L, "DENIED", 14L));
+    }
+
+    @Test
+    void theRequestBudgetIsChargedPerLeaseAndGivenBackForRequestsNotSent() throws Exception {
+        limitedCrawl("budget", 0, 0, 5);
+        queue("budget", "a.test", 10);
+        Leases leases = new Leases(db);
+        Leases.Round first = leases.lease(100, 100, 1000, Duration.ofMinutes(1));
+        assertThat(first.tasks()).extracting(FetchTask::maxRequests).containsExactly(2, 2, 1);
+        assertThat(first.waiting()).isEqualTo(7);
+        long t = System.currentTimeMillis();
+        write(fetched(first.tasks().get(0), 2), t); // robots.txt and the page
+        write(fetched(first.tasks().get(1), 1), t);
+        write(FetchResult.failure(first.tasks().get(2), FetchStatus.FETCH_ERROR, 0, "request allowance of the task spent", null, 1)
+                .withRequests(1, 1), t);
+        waitOver();
+        Leases.Round second = leases.lease(100, 100, 1000, Duration.ofMinutes(1));
+        assertThat(second.tasks()).as("4 of 5 requests spent").extracting(FetchTask::maxRequests).containsExactly(1);
+        assertThat(second.denied()).as("a lease is out and may return its request").isEmpty();
+        write(fetched(second.tasks().get(0), 1), t + 10);
+        waitOver();
+        Leases.Round last = leases.lease(100, 100, 1000, Duration.ofMinutes(1));
+        assertThat(last.tasks()).isEmpty();
+        assertThat(last.denied()).hasSize(7).allSatisfy(r -> assertThat(r.reason()).isEqualTo("request budget of the crawl spent (5 requests)"));
+    }
+
+    @Test
+    void concurrentSchedulersNeverLeaseMorePagesThanTheCap() throws Exception {
+        limitedCrawl("cap", 50, 0, 120);
+        for (int h = 0; h < 20; h++) {
+            queue("cap", "h" + h + ".test", 100);
+        }
+        java.util.Queue<FetchTask> leased = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Runnable scheduler = () -> {
+            Leases leases = new Leases(db);
+            try {
+                for (int i = 0; i < 30; i++) {
+                    leased.addAll(leases.lease(7, 10, 1000, Duration.ofMinutes(1)).tasks());
+                    waitOver();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        var futures = List.of(pool.submit(scheduler), pool.submit(scheduler), pool.submit(scheduler));
+        for (var f : futures) {
+            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(leased).hasSize(50).extracting(FetchTask::url).doesNotHaveDuplicates();
+        assertThat(leased.stream().mapToInt(FetchTask::maxRequests).sum()).as("request budget").isEqualTo(100);
+    }
+
     private void write(FetchResult r, long fetchedAt) throws SQLException {
         FetchResult timed = new FetchResult(r.schema(), r.crawlId(), r.url(), r.kind(), r.depth(), r.status(), r.reason(), r.finalUrl(),
                 r.httpStatus(), r.contentType(), r.title(), r.text(), r.truncated(), r.contentHash(), r.bytes(), r.outlinkCount(),
-                r.imageUrls(), r.redirectTo(), fetchedAt, r.fetchMs());
+                r.imageUrls(), r.redirectTo(), fetchedAt, r.fetchMs(), r.requests(), r.maxRequests());
         FetchResultSink.Outcome o = sink.decode(null, dev.crawlocr.common.message.Json.encode(timed));
         db.inTransaction("test", c -> {
             sink.write(c, List.of(o));
