@@ -80,9 +80,9 @@ public record AnalyzerConfig(
                     "Process resident memory past which engines are recycled; 0 means max heap + 512MB per worker")
             .define("IMAGE_MAX_PIXELS", LONG, "40000000", ConfigDef.between(1, 1L << 34), "between 1 and 2^34",
                     "Largest width x height decoded; checked from the header before decoding")
-            .define("OCR_UPSCALE_LINE_HEIGHT", INT, "22", ConfigDef.between(0, 400), "between 0 and 400",
+            .define("OCR_UPSCALE_LINE_HEIGHT", INT, "18", ConfigDef.between(0, 400), "between 0 and 400",
                     "Latin text lines shorter than 3/4 of this (px) are upscaled towards it; 0 disables upscaling")
-            .define("OCR_UPSCALE_LINE_HEIGHT_DENSE", INT, "32", ConfigDef.between(0, 400), "between 0 and 400",
+            .define("OCR_UPSCALE_LINE_HEIGHT_DENSE", INT, "26", ConfigDef.between(0, 400), "between 0 and 400",
                     "The same for dense scripts (kor, jpn, chi_*), whose glyphs need more pixels")
             .define("OCR_MAX_SCALE", DOUBLE, "4", v -> (Double) v >= 1 && (Double) v <= 8, "between 1 and 8",
                     "Largest upscaling factor")

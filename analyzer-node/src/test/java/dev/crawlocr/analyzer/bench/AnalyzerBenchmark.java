@@ -47,7 +47,7 @@ public final class AnalyzerBenchmark {
         int count = Integer.parseInt(opts.getOrDefault("images", "360"));
         AnalyzerConfig config = AnalyzerConfig.from(System.getenv());
         int workers = Integer.parseInt(opts.getOrDefault("workers", Integer.toString(config.workers())));
-        Path dir = opts.containsKey("dir") ? Path.of(opts.get("dir")) : Files.createTempDirectory("crawlocr-bench");
+        Path dir = opts.containsKey("dir") ? Path.of(opts.get("dir")) : temporaryDirectory();
         int[] eng = sizes(opts.get("eng-sizes"), BenchImages.ENGLISH_SIZES);
         int[] kor = sizes(opts.get("kor-sizes"), BenchImages.KOREAN_SIZES);
         List<BenchImages.Spec> specs = BenchImages.generate(dir.resolve("images"), count, 7, eng, kor);
@@ -112,6 +112,19 @@ public final class AnalyzerBenchmark {
         bySize.forEach((k, v) -> System.out.printf("  %-10s %s%n", k, v));
         System.out.printf("%nTargets: CER <= 0.5%% English, <= 3%% Korean. Analyzer: %s%n",
                 analyzer.cer.get("eng") <= 0.005 && analyzer.cer.get("kor") <= 0.03 ? "met" : "NOT met");
+    }
+
+    /** A directory for the generated images, removed when the benchmark ends. */
+    private static Path temporaryDirectory() throws java.io.IOException {
+        Path dir = Files.createTempDirectory("crawlocr-bench");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException e) {
+                System.err.println("Could not remove " + dir + ": " + e);
+            }
+        }));
+        return dir;
     }
 
     private static Map<Path, String> runAnalyzer(AnalyzerConfig config, int workers, List<BenchImages.Spec> specs) throws Exception {

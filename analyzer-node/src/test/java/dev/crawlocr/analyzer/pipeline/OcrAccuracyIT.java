@@ -85,6 +85,21 @@ class OcrAccuracyIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"text-lossy.webp", "text-lossless.webp"})
+    void webp_lossy_and_lossless_read(String file) throws Exception {
+        byte[] webp;
+        try (var in = OcrAccuracyIT.class.getResourceAsStream("/images/" + file)) {
+            webp = in.readAllBytes();
+        }
+        OcrResult r = read("eng", webp);
+        assertThat(r.format()).isEqualTo("webp");
+        assertThat(r.width()).isEqualTo(496);
+        assertThat(r.height()).isEqualTo(135);
+        String text = "dinner modern window public\npocket breakfast private 2051\nrocket winter market lighthouse 7082";
+        assertThat(Cer.of(text, r.text())).as("read as '%s'", r.text()).isLessThanOrEqualTo(0.005);
+    }
+
     @Test
     void words_carry_confidence_and_boxes_in_original_pixels() throws Exception {
         OcrResult r = read("eng", TextImages.png(List.of("alpha beta"), "DejaVu Sans", 14, false));
