@@ -11,7 +11,8 @@ import java.util.Map;
  * crawl.jobs         crawl id       {@code CrawlJob} JSON (compacted)                 crawlctl -> every node
  * crawl.discovered   host           {@code DiscoveredUrls} JSON: one page's links      fetcher, crawlctl -> writer
  * crawl.frontier     host           {@code FetchTask} JSON: one URL with its lease     writer -> fetcher
- * crawl.pages        url            {@code FetchResult} JSON: one fetch outcome        fetcher -> writer
+ * crawl.pages        url            {@code FetchResult} JSON: one fetch outcome        fetcher (and writer: DENIED
+ *                                                                                    past a cap) -> writer
  * crawl.images       content hash   raw image bytes, {@code ImageMeta} in headers      fetcher -> analyzer
  * crawl.ocr          content hash   {@code OcrResult} JSON                             analyzer -> writer
  * crawl.events       crawl id       {@code CrawlEvent} JSON (completion and so on)     writer -> crawlctl

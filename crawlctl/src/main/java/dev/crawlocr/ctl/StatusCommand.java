@@ -36,7 +36,9 @@ final class StatusCommand implements Callable<Integer> {
     int interval;
 
     /** One crawl's row counts. {@code urls} maps URL status to count. */
-    record CrawlStatus(String id, String state, Map<String, Long> urls, long pages, long images, long ocrOk, long ocrFailed, long pagesLastMinute) {
+    /** @param maxRequests the crawl's request budget (0: none); {@code requestsCharged} the part spent or held by leases */
+    record CrawlStatus(String id, String state, Map<String, Long> urls, long pages, long images, long ocrOk, long ocrFailed, long pagesLastMinute,
+                       long maxRequests, long requestsCharged) {
         long total() {
             return urls.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -81,14 +83,16 @@ final class StatusCommand implements Callable<Integer> {
                   (SELECT count(*) FROM images i WHERE i.crawl_id = c.id AND i.status = 'FETCHED'),
                   (SELECT count(*) FROM ocr_results o WHERE o.crawl_id = c.id AND o.status = 'OK'),
                   (SELECT count(*) FROM ocr_results o WHERE o.crawl_id = c.id AND o.status = 'FAILED'),
-                  (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.fetched_at > now() - interval '1 minute')
+                  (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.fetched_at > now() - interval '1 minute'),
+                  coalesce((c.politeness->>'maxRequestsTotal')::bigint, 0),
+                  (SELECT coalesce(sum(u.requests_charged), 0) FROM urls u WHERE u.crawl_id = c.id AND u.requests_charged > 0)
                 FROM crawls c WHERE (?::text IS NULL OR c.id = ?) ORDER BY c.created_at""")) {
             ps.setString(1, crawlId);
             ps.setString(2, crawlId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new CrawlStatus(rs.getString(1), rs.getString(2), urlCounts(db, rs.getString(1)), rs.getLong(3), rs.getLong(4),
-                            rs.getLong(5), rs.getLong(6), rs.getLong(7)));
+                            rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)));
                 }
             }
         }
@@ -117,6 +121,10 @@ final class StatusCommand implements Callable<Integer> {
         b.append("  stored   pages ").append(c.pages()).append("  images ").append(c.images()).append("  ocr ").append(c.ocrOk())
                 .append(c.ocrFailed() > 0 ? "  ocr failed " + c.ocrFailed() : "").append('\n');
         b.append("  rate     ").append(c.pagesLastMinute()).append(" fetch outcomes in the last minute\n");
+        if (c.maxRequests() > 0) {
+            b.append("  budget   ").append(c.requestsCharged()).append(" of ").append(c.maxRequests())
+                    .append(" requests spent or held by leases\n");
+        }
         long done = c.total() - c.pending();
         int pct = c.total() == 0 ? 0 : (int) (100 * done / c.total());
         int filled = pct / 4;

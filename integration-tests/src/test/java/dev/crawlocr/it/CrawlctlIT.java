@@ -55,14 +55,16 @@ class CrawlctlIT {
             List<String> common = List.of("--bootstrap-servers=" + cluster.bootstrapServers(), "--db-url=" + dbUrl,
                     "--db-user=" + pg.user(), "--db-password=" + pg.password());
 
-            Result start = crawlctl(args(common, "crawl", "start", "--seed", site.seedUrl(), "--delay", "20ms", "--id", "ctl-1"));
+            Result start = crawlctl(args(common, "crawl", "start", "--seed", site.seedUrl(), "--delay", "20ms", "--max-requests", "1000",
+                    "--id", "ctl-1"));
             assertThat(start.exitCode()).as(start.err()).isZero();
             assertThat(start.out().trim()).isEqualTo("ctl-1");
 
             Result status = crawlctl(args(common, "status", "ctl-1", "--watch", "--interval", "1"));
             assertThat(status.exitCode()).as(status.err()).isZero();
             assertThat(status.out()).contains("crawl ctl-1  FINISHED").contains("stored   pages 12  images 4  ocr 4")
-                    .contains("crawlocr-analyzer  crawl.images       0");
+                    .contains("crawlocr-analyzer  crawl.images       0")
+                    .contains("budget   " + site.requests().size() + " of 1000 requests spent or held by leases");
 
             Result tail = crawlctl(args(common, "tail", "ocr", "--from-beginning", "--max", "1"));
             assertThat(tail.exitCode()).isZero();
