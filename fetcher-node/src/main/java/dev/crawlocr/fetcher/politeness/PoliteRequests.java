@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * The only way the fetcher sends a request. In order: the host must still be owned here, the host's gate must give
- * a turn before the task's lease ends, the task's request allowance (its share of the crawl's request budget, set
- * by the writer) must allow one more, and a global in-flight permit must be free. Then the request is sent and
- * counted. Thread-safe.
+ * The only way the fetcher sends a request. In order: the host must still be owned here, the task's request
+ * allowance (its share of the crawl's request budget, set by the writer) must allow one more, the host's gate must
+ * give a turn before the task's lease ends, and a global in-flight permit must be free. Then the request is sent
+ * and counted. Thread-safe.
  */
 public final class PoliteRequests {
 
