@@ -1,9 +1,9 @@
 package dev.crawlocr.ctl;
 
 import dev.crawlocr.devkit.LocalKafka;
+import dev.crawlocr.devkit.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -144,7 +144,7 @@ public final class LocalCluster {
             }
             String name = node + "-" + n;
             taken.add(name);
-            int port = freePort();
+            int port = Ports.free();
             List<String> cmd = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED", "-Xmx" + (node.equals("writer") || node.equals("fetcher") ? "768m" : "1536m"), "-XX:+UseSerialGC",
                     "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -255,11 +255,6 @@ public final class LocalCluster {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) {

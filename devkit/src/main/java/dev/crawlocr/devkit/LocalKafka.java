@@ -2,7 +2,6 @@ package dev.crawlocr.devkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,8 +40,8 @@ public final class LocalKafka implements AutoCloseable {
     public static LocalKafka start(Path dir, int port) {
         try {
             Files.createDirectories(dir);
-            int p = port == 0 ? freePort() : port;
-            LocalKafka kafka = new LocalKafka(dir, p, freePort(), System.getProperty("java.class.path"));
+            int p = port == 0 ? Ports.free() : port;
+            LocalKafka kafka = new LocalKafka(dir, p, Ports.free(), System.getProperty("java.class.path"));
             kafka.format();
             kafka.startProcess();
             return kafka;
@@ -193,11 +192,6 @@ public final class LocalKafka implements AutoCloseable {
         stop();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
 
     /** Runs a broker in the foreground: {@code LocalKafka <dir> <port>}. Stops on SIGTERM. */

@@ -15,13 +15,13 @@ import dev.crawlocr.common.message.OcrSettings;
 import dev.crawlocr.common.message.Politeness;
 import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.devkit.DemoSite;
+import dev.crawlocr.devkit.Ports;
 import dev.crawlocr.devkit.TestServices;
 import dev.crawlocr.fetcher.FetcherConfig;
 import dev.crawlocr.fetcher.pipeline.FetchEngine;
 import dev.crawlocr.fetcher.testing.KafkaTap;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,7 +98,7 @@ public final class FetcherBenchmark {
 
         double enginePages = engineAlone(sites, pageUrls, imageUrls, concurrency);
 
-        int opsPort = freePort();
+        int opsPort = Ports.free();
         Process fetcher = startFetcher(jar, bootstrap, opsPort, concurrency, heap, jvmOpts);
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(common, "bench");
              Results results = new Results(bootstrap)) {
@@ -344,11 +344,6 @@ public final class FetcherBenchmark {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /**
      * Under {@code exec:java} the JVM's class path is Maven's launcher, while the broker child process that
