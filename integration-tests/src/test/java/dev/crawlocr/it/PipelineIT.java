@@ -85,19 +85,13 @@ class PipelineIT {
 
     @Test
     void twoWritersAndThreeFetchersFetchEachUrlExactlyOnce() throws Exception {
-        String bootstrap = TestServices.kafkaBootstrap();
-        Postgres pg = TestServices.postgres();
-        String dbUrl = pg.createDatabase("scaleout");
-        Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "OPS_PORT", "0", "KAFKA_TOPIC_PARTITIONS", "4");
-        Map<String, String> writerEnv = with(common, "DATABASE_URL", dbUrl, "DATABASE_USER", pg.user(), "DATABASE_PASSWORD", pg.password(),
-                "WRITER_COMPLETION_SETTLE", "2s");
-        Map<String, String> fetcherEnv = with(common, "FETCHER_ALLOW_NETWORKS", "127.0.0.0/8");
+        ScaleOut env = ScaleOut.of("scaleout");
         List<DemoSite> sites = List.of(DemoSite.start("127.0.0.1", 0, 40, 4, 1), DemoSite.start("127.0.0.1", 0, 40, 4, 2),
                 DemoSite.start("127.0.0.1", 0, 40, 4, 3));
-        try (WriterNode w1 = WriterNode.start(writerEnv); WriterNode w2 = WriterNode.start(writerEnv);
-             FetcherNode f1 = FetcherNode.start(fetcherEnv); FetcherNode f2 = FetcherNode.start(fetcherEnv); FetcherNode f3 = FetcherNode.start(fetcherEnv);
-             AnalyzerNode analyzer = AnalyzerNode.start(common)) {
-            CrawlJobs jobs = new CrawlJobs(new CommonConfig(bootstrap, true, 4, 10 << 20, 0, "scaleout"));
+        try (WriterNode w1 = WriterNode.start(env.writer()); WriterNode w2 = WriterNode.start(env.writer());
+             FetcherNode f1 = FetcherNode.start(env.fetcher()); FetcherNode f2 = FetcherNode.start(env.fetcher()); FetcherNode f3 = FetcherNode.start(env.fetcher());
+             AnalyzerNode analyzer = AnalyzerNode.start(env.common())) {
+            CrawlJobs jobs = new CrawlJobs(new CommonConfig(env.bootstrap(), true, 4, 10 << 20, 0, "scaleout"));
             String id = "scaleout-" + System.nanoTime();
             jobs.start(new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, sites.stream().map(DemoSite::seedUrl).toList(),
                     new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true),
@@ -120,20 +114,14 @@ class PipelineIT {
 
     @Test
     void pageCapsAndTheRequestBudgetHoldCrawlWideAcrossTwoWritersThreeFetchersAndARebalance() throws Exception {
-        String bootstrap = TestServices.kafkaBootstrap();
-        Postgres pg = TestServices.postgres();
-        String dbUrl = pg.createDatabase("budgets");
-        Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "OPS_PORT", "0", "KAFKA_TOPIC_PARTITIONS", "4");
-        Map<String, String> writerEnv = with(common, "DATABASE_URL", dbUrl, "DATABASE_USER", pg.user(), "DATABASE_PASSWORD", pg.password(),
-                "WRITER_COMPLETION_SETTLE", "2s");
-        Map<String, String> fetcherEnv = with(common, "FETCHER_ALLOW_NETWORKS", "127.0.0.0/8");
+        ScaleOut env = ScaleOut.of("budgets");
         List<DemoSite> capped = List.of(DemoSite.start("127.0.0.1", 0, 40, 4, 4), DemoSite.start("127.0.0.1", 0, 40, 4, 5),
                 DemoSite.start("127.0.0.1", 0, 40, 4, 6));
         List<DemoSite> budgeted = List.of(DemoSite.start("127.0.0.1", 0, 40, 4, 7), DemoSite.start("127.0.0.1", 0, 40, 4, 8));
-        try (WriterNode w1 = WriterNode.start(writerEnv); WriterNode w2 = WriterNode.start(writerEnv);
-             FetcherNode f1 = FetcherNode.start(fetcherEnv); FetcherNode f2 = FetcherNode.start(fetcherEnv);
-             AnalyzerNode analyzer = AnalyzerNode.start(common)) {
-            CrawlJobs jobs = new CrawlJobs(new CommonConfig(bootstrap, true, 4, 10 << 20, 0, "budgets"));
+        try (WriterNode w1 = WriterNode.start(env.writer()); WriterNode w2 = WriterNode.start(env.writer());
+             FetcherNode f1 = FetcherNode.start(env.fetcher()); FetcherNode f2 = FetcherNode.start(env.fetcher());
+             AnalyzerNode analyzer = AnalyzerNode.start(env.common())) {
+            CrawlJobs jobs = new CrawlJobs(new CommonConfig(env.bootstrap(), true, 4, 10 << 20, 0, "budgets"));
             String caps = "caps-" + System.nanoTime();
             String budget = "budget-" + System.nanoTime();
             jobs.start(new CrawlJob(CrawlJob.SCHEMA, caps, CrawlJob.State.RUNNING, capped.stream().map(DemoSite::seedUrl).toList(),
@@ -142,10 +130,10 @@ class PipelineIT {
             jobs.start(new CrawlJob(CrawlJob.SCHEMA, budget, CrawlJob.State.RUNNING, budgeted.stream().map(DemoSite::seedUrl).toList(),
                     new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true),
                     new Politeness(30, 1, 0, 50, 0), new OcrSettings("eng", null, null), Instant.now()));
-            try (Connection db = DriverManager.getConnection(dbUrl, pg.user(), pg.password())) {
+            try (Connection db = DriverManager.getConnection(env.dbUrl(), env.pg().user(), env.pg().password())) {
                 // a third fetcher joins mid-crawl and leaves again: two rebalances move hosts between fetchers
                 org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> fetchedPages(db, caps) >= 10);
-                try (FetcherNode f3 = FetcherNode.start(fetcherEnv)) {
+                try (FetcherNode f3 = FetcherNode.start(env.fetcher())) {
                     org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> fetchedPages(db, caps) >= 20);
                 }
                 assertThat(jobs.awaitCompletion(caps, Duration.ofMinutes(4), null)).as("completion of %s", caps).isPresent();
@@ -167,6 +155,21 @@ class PipelineIT {
         } finally {
             capped.forEach(DemoSite::close);
             budgeted.forEach(DemoSite::close);
+        }
+    }
+
+    /** Node environments for several nodes of each kind on 4 partitions, with a database of their own. */
+    private record ScaleOut(String bootstrap, String dbUrl, Postgres pg, Map<String, String> common, Map<String, String> writer,
+                            Map<String, String> fetcher) {
+        static ScaleOut of(String database) {
+            String bootstrap = TestServices.kafkaBootstrap();
+            Postgres pg = TestServices.postgres();
+            String dbUrl = pg.createDatabase(database);
+            Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "OPS_PORT", "0", "KAFKA_TOPIC_PARTITIONS", "4");
+            return new ScaleOut(bootstrap, dbUrl, pg, common,
+                    with(common, "DATABASE_URL", dbUrl, "DATABASE_USER", pg.user(), "DATABASE_PASSWORD", pg.password(),
+                            "WRITER_COMPLETION_SETTLE", "2s"),
+                    with(common, "FETCHER_ALLOW_NETWORKS", "127.0.0.0/8"));
         }
     }
 

@@ -5,7 +5,6 @@ import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.writer.db.Database;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -78,11 +77,16 @@ public final class Leases {
             ORDER BY u.next_fetch_at
             FOR UPDATE OF u SKIP LOCKED""";
 
-    private static final String CRAWL_PAGES = """
-            SELECT crawl_id, count(*) FILTER (WHERE status <> 'FETCH_ERROR' OR next_fetch_at IS NOT NULL),
-                   count(*) FILTER (WHERE status = 'FETCHED')
+    private static final String CRAWL_USAGE = """
+            SELECT crawl_id,
+                   count(*) FILTER (WHERE kind = 'PAGE' AND status IN ('LEASED', 'FETCHED', 'FETCH_ERROR')
+                                      AND (status <> 'FETCH_ERROR' OR next_fetch_at IS NOT NULL)),
+                   count(*) FILTER (WHERE kind = 'PAGE' AND status = 'FETCHED'),
+                   coalesce(sum(requests_charged), 0),
+                   count(*) FILTER (WHERE requests_charged > 0 AND status = 'LEASED' AND next_fetch_at > now())
             FROM urls
-            WHERE crawl_id = ANY (?) AND kind = 'PAGE' AND status IN ('LEASED', 'FETCHED', 'FETCH_ERROR')
+            WHERE crawl_id = ANY (?)
+              AND ((kind = 'PAGE' AND status IN ('LEASED', 'FETCHED', 'FETCH_ERROR')) OR requests_charged > 0)
             GROUP BY crawl_id""";
 
     private static final String HOST_PAGES = """
@@ -91,12 +95,6 @@ public final class Leases {
             FROM urls u JOIN unnest(?::text[], ?::text[]) AS k(crawl_id, host) ON u.crawl_id = k.crawl_id AND u.host = k.host
             WHERE u.kind = 'PAGE' AND u.status IN ('LEASED', 'FETCHED', 'FETCH_ERROR')
             GROUP BY u.crawl_id, u.host""";
-
-    private static final String CRAWL_REQUESTS = """
-            SELECT crawl_id, sum(requests_charged), count(*) FILTER (WHERE status = 'LEASED' AND next_fetch_at > now())
-            FROM urls
-            WHERE crawl_id = ANY (?) AND requests_charged > 0
-            GROUP BY crawl_id""";
 
     private static final String LEASE = """
             UPDATE urls SET status = 'LEASED', attempts = attempts + 1, lease_until = ?, next_fetch_at = ?,
@@ -234,26 +232,14 @@ public final class Leases {
         if (crawls.isEmpty()) {
             return new CrawlLimits(limits, usage, hostUsage);
         }
-        Array ids = c.createArrayOf("text", crawls.toArray());
-        Map<String, long[]> pages = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(CRAWL_PAGES)) {
-            ps.setArray(1, ids);
+        try (PreparedStatement ps = c.prepareStatement(CRAWL_USAGE)) {
+            ps.setArray(1, c.createArrayOf("text", crawls.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    pages.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                    usage.put(rs.getString(1), new CrawlLimits.Usage(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(CRAWL_REQUESTS)) {
-            ps.setArray(1, ids);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long[] p = pages.getOrDefault(rs.getString(1), new long[2]);
-                    usage.put(rs.getString(1), new CrawlLimits.Usage(p[0], p[1], rs.getLong(2), rs.getLong(3)));
-                }
-            }
-        }
-        pages.forEach((id, p) -> usage.putIfAbsent(id, new CrawlLimits.Usage(p[0], p[1], 0, 0)));
         if (!hosts.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(HOST_PAGES)) {
                 ps.setArray(1, c.createArrayOf("text", hosts.stream().map(h -> h.get(0)).toArray()));

@@ -130,12 +130,7 @@ class LeaseRulesIT {
                 throw new IllegalStateException(e);
             }
         };
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
-        var futures = List.of(pool.submit(scheduler), pool.submit(scheduler), pool.submit(scheduler));
-        for (var f : futures) {
-            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+        runThreeAtOnce(scheduler);
         assertThat(leased).hasSize(2000).doesNotHaveDuplicates();
     }
 
@@ -310,14 +305,19 @@ class LeaseRulesIT {
                 throw new IllegalStateException(e);
             }
         };
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
-        var futures = List.of(pool.submit(scheduler), pool.submit(scheduler), pool.submit(scheduler));
-        for (var f : futures) {
-            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+        runThreeAtOnce(scheduler);
         assertThat(leased).hasSize(50).extracting(FetchTask::url).doesNotHaveDuplicates();
         assertThat(leased.stream().mapToInt(FetchTask::maxRequests).sum()).as("request budget").isEqualTo(100);
+    }
+
+    /** Runs {@code scheduler} on three threads at once and waits for all of them. */
+    private static void runThreeAtOnce(Runnable scheduler) throws Exception {
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(3)) {
+            var futures = List.of(pool.submit(scheduler), pool.submit(scheduler), pool.submit(scheduler));
+            for (var f : futures) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
     }
 
     private void write(FetchResult r, long fetchedAt) throws SQLException {
