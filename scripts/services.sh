@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes this machine ready to run crawlocr locally: installs Tesseract (eng, kor), fonts and kcat when missing,
-# starts the local PostgreSQL server when it is stopped, and creates the 'crawlocr' role (password 'crawlocr').
+# Makes this machine ready to run crawlocr locally: installs Tesseract (eng, kor), fonts, kcat and cwebp (the tests
+# encode WebP with it) when missing, starts the local PostgreSQL server when it is stopped, and creates the
+# 'crawlocr' role (password 'crawlocr').
 # Idempotent. Needs root (or sudo) only for what is missing.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 command -v psql >/dev/null 2>&1 || need+=(postgresql)
 command -v kcat >/dev/null 2>&1 || need+=(kcat)
+command -v cwebp >/dev/null 2>&1 || need+=(webp)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 if [ ${#need[@]} -gt 0 ]; then
   echo "services: installing ${need[*]}"

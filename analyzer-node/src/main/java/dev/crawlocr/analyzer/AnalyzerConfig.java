@@ -64,7 +64,7 @@ public record AnalyzerConfig(
                     "OCR worker threads; 0 means one per core")
             .define("ANALYZER_QUEUE_CAPACITY", INT, "0", ConfigDef.between(0, 100_000), "between 0 and 100000",
                     "Images queued before partitions are paused; 0 means 2 x workers")
-            .define("OCR_LANGUAGES", STRING, "eng", "Default tessdata languages joined by '+', e.g. eng, kor, eng+kor")
+            .define("OCR_LANGUAGES", STRING, "eng", "Default tessdata languages joined by '+', e.g. eng, kor, kor+eng; auto chooses per image")
             .define("OCR_PSM", INT, "6", ConfigDef.between(0, 13), "between 0 and 13", "Default page segmentation mode; 6 = one uniform block of text")
             .define("OCR_ENGINE_MODE", INT, "1", ConfigDef.between(0, 3), "between 0 and 3", "Tesseract OCR engine mode; 1 = LSTM only")
             .define("OCR_MIN_WORD_CONFIDENCE", INT, "0", ConfigDef.between(0, 100), "between 0 and 100",
@@ -80,9 +80,9 @@ public record AnalyzerConfig(
                     "Process resident memory past which engines are recycled; 0 means max heap + 512MB per worker")
             .define("IMAGE_MAX_PIXELS", LONG, "40000000", ConfigDef.between(1, 1L << 34), "between 1 and 2^34",
                     "Largest width x height decoded; checked from the header before decoding")
-            .define("OCR_UPSCALE_LINE_HEIGHT", INT, "18", ConfigDef.between(0, 400), "between 0 and 400",
+            .define("OCR_UPSCALE_LINE_HEIGHT", INT, "16", ConfigDef.between(0, 400), "between 0 and 400",
                     "Latin text lines shorter than 3/4 of this (px) are upscaled towards it; 0 disables upscaling")
-            .define("OCR_UPSCALE_LINE_HEIGHT_DENSE", INT, "26", ConfigDef.between(0, 400), "between 0 and 400",
+            .define("OCR_UPSCALE_LINE_HEIGHT_DENSE", INT, "24", ConfigDef.between(0, 400), "between 0 and 400",
                     "The same for dense scripts (kor, jpn, chi_*), whose glyphs need more pixels")
             .define("OCR_MAX_SCALE", DOUBLE, "4", v -> (Double) v >= 1 && (Double) v <= 8, "between 1 and 8",
                     "Largest upscaling factor")

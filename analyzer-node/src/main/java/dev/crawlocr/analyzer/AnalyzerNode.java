@@ -67,7 +67,7 @@ public final class AnalyzerNode implements NodeMain.Node {
         producer = Clients.producer(config.common(), "analyzer");
         MemoryGuard memory = new MemoryGuard(config.memoryBudget(), 30_000);
         workers = new OcrWorkers(config.workers(), config.queueCapacity(), config.timeout(),
-                () -> new EngineSet(config.tessdata(), config.engineMaxImages(), 2), memory);
+                () -> new EngineSet(config.tessdata(), config.engineMaxImages(), EngineSet.PER_WORKER), memory);
         AnalyzerMetrics metrics = new AnalyzerMetrics(ops.registry(), workers, memory);
         ImageAnalyzer analyzer = new ImageAnalyzer(new ImageDecoder(config.common().imageMaxBytes(), config.maxPixels()),
                 new Preprocessor(config.upscaleLineHeight(), config.upscaleDenseLineHeight(), config.maxScale(), Math.max(config.maxPixels(), 16_000_000L)), config.dpi());

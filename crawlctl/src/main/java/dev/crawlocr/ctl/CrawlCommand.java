@@ -69,7 +69,7 @@ final class CrawlCommand {
         long maxRequests;
         @Option(names = "--recrawl-interval", converter = DurationConverter.class, description = "Fetch URLs again after this long (default: never)")
         Duration recrawl;
-        @Option(names = "--lang", description = "OCR languages, e.g. eng, kor, eng+kor (default: the analyzer's)")
+        @Option(names = "--lang", description = "OCR languages: eng, kor, kor+eng, ..., or auto to choose per image (default: the analyzer's)")
         String lang;
         @Option(names = "--psm", description = "Tesseract page segmentation mode (default: the analyzer's)")
         Integer psm;

@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -20,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A generated web site served on a loopback address: {@code pages} HTML pages linked as a tree with cross links,
- * and one PNG per {@code pagesPerImage} pages whose text is rendered with Java2D, so the text OCR should find is
- * known. Everything is deterministic for a given seed. Every request is logged with its arrival time, so tests
+ * and one image per {@code pagesPerImage} pages: an 8-bit grayscale PNG of 1-5 lines of text, each line in its own
+ * shade, as {@link TextDesigns} makes them, so the text OCR should find is known. Everything is deterministic for a
+ * given seed. Every request is logged with its arrival time, so tests
  * can count duplicate fetches and check politeness gaps.
  */
 public final class DemoSite implements AutoCloseable {
@@ -39,13 +39,13 @@ public final class DemoSite implements AutoCloseable {
     private final HttpServer server;
     private final String base;
     private final int pages;
-    private final Map<String, String> imageTexts = new LinkedHashMap<>();
+    private final Map<String, TextDesigns.Design> imageDesigns = new LinkedHashMap<>();
     private final Map<String, byte[]> images = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Request> log = new ConcurrentLinkedQueue<>();
     private final int pagesPerImage;
 
-    private DemoSite(String address, int port, int pages, int pagesPerImage, long seed) {
+    private DemoSite(String address, int port, int pages, int pagesPerImage, long seed, boolean korean) {
         this.pages = pages;
         this.pagesPerImage = pagesPerImage;
         try {
@@ -54,10 +54,9 @@ public final class DemoSite implements AutoCloseable {
             throw new UncheckedIOException("Cannot serve the demo site on " + address + ":" + port, e);
         }
         base = "http://" + address + ":" + server.getAddress().getPort();
-        Random random = new Random(seed);
+        List<TextDesigns.Design> designs = TextDesigns.generate((pages + pagesPerImage - 1) / pagesPerImage, seed, 11, korean);
         for (int i = 0; i < pages; i += pagesPerImage) {
-            String text = words(random, 3) + "\n" + words(random, 2) + " " + (1000 + random.nextInt(9000));
-            imageTexts.put(base + "/img/" + i + ".png", text);
+            imageDesigns.put(base + "/img/" + i + ".png", designs.get(i / pagesPerImage));
         }
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -69,8 +68,14 @@ public final class DemoSite implements AutoCloseable {
         return start("127.0.0.1", 0, pages, pagesPerImage, 42);
     }
 
+    /** A site whose images are all in Latin script. */
     public static DemoSite start(String address, int port, int pages, int pagesPerImage, long seed) {
-        return new DemoSite(address, port, pages, pagesPerImage, seed);
+        return new DemoSite(address, port, pages, pagesPerImage, seed, false);
+    }
+
+    /** A site whose images are 70% Latin, 20% Hangul and 10% mixed, as {@link TextDesigns#generate} writes them. */
+    public static DemoSite withKorean(String address, int port, int pages, int pagesPerImage, long seed) {
+        return new DemoSite(address, port, pages, pagesPerImage, seed, true);
     }
 
     /** The seed URL: page 0. */
@@ -96,7 +101,14 @@ public final class DemoSite implements AutoCloseable {
 
     /** Image URL to the exact text rendered into it (lines separated by '\n'). */
     public Map<String, String> imageTexts() {
-        return Collections.unmodifiableMap(imageTexts);
+        Map<String, String> texts = new LinkedHashMap<>();
+        imageDesigns.forEach((url, design) -> texts.put(url, design.text()));
+        return texts;
+    }
+
+    /** Image URL to the design rendered into it. */
+    public Map<String, TextDesigns.Design> imageDesigns() {
+        return Collections.unmodifiableMap(imageDesigns);
     }
 
     /** How many times each path was requested. */
@@ -126,8 +138,8 @@ public final class DemoSite implements AutoCloseable {
                 } else {
                     send(ex, 200, "text/html; charset=utf-8", page(i).getBytes(StandardCharsets.UTF_8));
                 }
-            } else if (path.startsWith("/img/") && imageTexts.containsKey(base + path)) {
-                byte[] png = images.computeIfAbsent(path, p -> TextImages.png(List.of(imageTexts.get(base + p).split("\n")), "DejaVu Sans", 32, false));
+            } else if (path.startsWith("/img/") && imageDesigns.containsKey(base + path)) {
+                byte[] png = images.computeIfAbsent(path, p -> ImageEncoding.PNG_GRAY8.encode(imageDesigns.get(base + p).render()));
                 send(ex, 200, "image/png", png);
             } else {
                 send(ex, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
@@ -152,14 +164,6 @@ public final class DemoSite implements AutoCloseable {
         b.append("<a href=\"/private/secret.html\">private</a>");
         b.append("</body></html>");
         return b.toString();
-    }
-
-    private static String words(Random r, int n) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(WORDS[r.nextInt(WORDS.length)]);
-        }
-        return String.join(" ", out);
     }
 
     private static int parse(String s) {

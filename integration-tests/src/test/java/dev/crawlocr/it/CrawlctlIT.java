@@ -95,7 +95,7 @@ class CrawlctlIT {
         assertThat(down.err()).startsWith("crawlctl: Cannot reach Kafka at 127.0.0.1:1.").doesNotContain("Exception");
     }
 
-    private static String[] args(List<String> common, String... rest) {
+    static String[] args(List<String> common, String... rest) {
         List<String> all = new ArrayList<>(common);
         all.addAll(List.of(rest));
         return all.toArray(String[]::new);

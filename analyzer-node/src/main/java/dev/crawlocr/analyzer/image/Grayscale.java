@@ -6,49 +6,78 @@ import java.util.Arrays;
 
 /** Pixel operations on 8-bit gray images (row-major, one byte per pixel). Stateless. */
 final class Grayscale {
+    /** How far from the background a level must be to count as text rather than noise, 0-255. */
+    static final int STANDS_OUT = 40;
 
-    /** Luma of every pixel, with any transparency composited onto white. Works for every ColorModel (16-bit, CMYK, indexed). */
-    static byte[] onWhite(BufferedImage image) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        byte[] gray = new byte[w * h];
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            image.getRGB(0, y, w, 1, row, 0, w);
-            int base = y * w;
-            for (int x = 0; x < w; x++) {
-                int argb = row[x];
-                int a = argb >>> 24;
-                int r = (argb >> 16) & 0xff;
-                int g = (argb >> 8) & 0xff;
-                int b = argb & 0xff;
-                int luma = (r * 299 + g * 587 + b * 114) / 1000;
-                gray[base + x] = (byte) ((luma * a + 255 * (255 - a)) / 255);
+    /**
+     * True when the text is lighter than its background: more pixels stand out above the median (the background)
+     * than below it. Light text on dark, on mid-gray and on coloured backgrounds all count.
+     */
+    static boolean lightText(int[] histogram, long pixels) {
+        int background = percentile(histogram, pixels, 0.5);
+        long lighter = 0;
+        long darker = 0;
+        for (int v = 0; v < 256; v++) {
+            if (v > background + STANDS_OUT) {
+                lighter += histogram[v];
+            } else if (v < background - STANDS_OUT) {
+                darker += histogram[v];
             }
         }
-        return gray;
+        return lighter > darker;
     }
 
-    /** True when the median pixel is darker than mid-gray: light text on a dark background. */
-    static boolean darkBackground(byte[] gray) {
+    static int[] histogram(byte[] gray) {
         int[] histogram = new int[256];
         for (byte b : gray) {
             histogram[b & 0xff]++;
         }
-        int half = gray.length / 2;
-        int seen = 0;
-        for (int v = 0; v < 256; v++) {
-            seen += histogram[v];
-            if (seen > half) {
-                return v < 128;
-            }
-        }
-        return false;
+        return histogram;
     }
 
-    static void invert(byte[] gray) {
+    /** The level below which {@code fraction} of the {@code count} pixels of {@code histogram} lie. */
+    static int percentile(int[] histogram, long count, double fraction) {
+        long target = (long) (count * fraction);
+        long seen = 0;
+        for (int v = 0; v < 256; v++) {
+            seen += histogram[v];
+            if (seen > target) {
+                return v;
+            }
+        }
+        return 255;
+    }
+
+    /** Inverts the image's levels, and its histogram with them. */
+    static void invert(byte[] gray, int[] histogram) {
         for (int i = 0; i < gray.length; i++) {
             gray[i] = (byte) (255 - (gray[i] & 0xff));
+        }
+        for (int v = 0; v < 128; v++) {
+            int t = histogram[v];
+            histogram[v] = histogram[255 - v];
+            histogram[255 - v] = t;
+        }
+    }
+
+    /**
+     * Scales levels so that {@code background} becomes white, keeping black black, and updates the histogram: text on
+     * a tinted or coloured background then sits on white, like the border added around it, and no global threshold
+     * can take the background for ink.
+     */
+    static void whiten(byte[] gray, int[] histogram, int background) {
+        if (background <= 0 || background >= 255) {
+            return;
+        }
+        byte[] levels = new byte[256];
+        int[] before = histogram.clone();
+        java.util.Arrays.fill(histogram, 0);
+        for (int v = 0; v < 256; v++) {
+            levels[v] = (byte) Math.min(255, (v * 255 + background / 2) / background);
+            histogram[levels[v] & 0xff] += before[v];
+        }
+        for (int i = 0; i < gray.length; i++) {
+            gray[i] = levels[gray[i] & 0xff];
         }
     }
 

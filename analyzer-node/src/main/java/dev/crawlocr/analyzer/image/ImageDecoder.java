@@ -1,5 +1,6 @@
 package dev.crawlocr.analyzer.image;
 
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -7,7 +8,10 @@ import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
+import org.w3c.dom.Node;
 
 /**
  * Decodes the first frame of PNG, JPEG (CMYK too), GIF, BMP, WebP and TIFF images with ImageIO and the TwelveMonkeys
@@ -19,6 +23,10 @@ public final class ImageDecoder {
         ImageIO.setUseCache(false);
         ImageIO.scanForPlugins();
     }
+
+    private static final String PNG_METADATA = "javax_imageio_png_1.0";
+    /** The encoding gamma of sRGB, which PNG writers record as {@code gAMA 45455}. */
+    private static final double SRGB_GAMMA = 1 / 2.2;
 
     private final long maxBytes;
     private final long maxPixels;
@@ -50,7 +58,7 @@ public final class ImageDecoder {
             ImageReader reader = readers.next();
             String format = reader.getFormatName().toLowerCase(Locale.ROOT);
             try {
-                reader.setInput(in, false, true);
+                reader.setInput(in, false, !format.equals("png")); // PNG colour chunks are metadata
                 long width = reader.getWidth(0);
                 long height = reader.getHeight(0);
                 if (width <= 0 || height <= 0) {
@@ -61,7 +69,7 @@ public final class ImageDecoder {
                             + width + "x" + height + " = " + width * height + " pixels, more than the budget of " + maxPixels);
                 }
                 BufferedImage image = reader.read(0, reader.getDefaultReadParam());
-                return new DecodedImage(image, format);
+                return format.equals("png") ? pngColour(image, reader.getImageMetadata(0)) : new DecodedImage(image, format);
             } finally {
                 reader.dispose();
             }
@@ -69,6 +77,40 @@ public final class ImageDecoder {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new ImageRejectedException(ImageRejectedException.CORRUPT, "Cannot decode the image: " + e, e);
+        }
+    }
+
+    /**
+     * The JDK's PNG reader returns samples as stored, ignoring {@code gAMA} and {@code iCCP}; they are kept for
+     * {@link Luminance}. An {@code sRGB} chunk overrides both, as the PNG specification says.
+     */
+    private static DecodedImage pngColour(BufferedImage image, IIOMetadata metadata) {
+        double gamma = 0;
+        ICC_Profile profile = null;
+        Node chunk = metadata == null ? null : metadata.getAsTree(PNG_METADATA).getFirstChild();
+        for (; chunk != null; chunk = chunk.getNextSibling()) {
+            switch (chunk.getNodeName()) {
+                case "sRGB" -> {
+                    return new DecodedImage(image, "png");
+                }
+                case "gAMA" -> gamma = Integer.parseInt(((IIOMetadataNode) chunk).getAttribute("value")) / 100_000.0;
+                case "iCCP" -> profile = iccProfile(((IIOMetadataNode) chunk).getUserObject());
+                default -> {
+                }
+            }
+        }
+        return new DecodedImage(image, "png", Math.abs(gamma - SRGB_GAMMA) < 0.01 ? 0 : gamma, profile);
+    }
+
+    /** The profile, or null for bytes that are not a usable ICC profile (which a viewer would ignore too). */
+    private static ICC_Profile iccProfile(Object data) {
+        if (!(data instanceof byte[] bytes)) {
+            return null;
+        }
+        try {
+            return ICC_Profile.getInstance(bytes);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -15,4 +15,14 @@ public record EngineKey(String languages, int oem) {
             throw new IllegalArgumentException("The parameter 'languages' must not be blank.");
         }
     }
+
+    /** True when a language uses dense glyphs (Hangul, Chinese, Japanese) that need more pixels per line. */
+    public boolean denseScript() {
+        for (String lang : languages.split("\\+")) {
+            if (lang.startsWith("kor") || lang.startsWith("jpn") || lang.startsWith("chi_")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

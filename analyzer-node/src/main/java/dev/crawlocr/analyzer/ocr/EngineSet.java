@@ -15,6 +15,11 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: confined to its worker thread.
  */
 public final class EngineSet implements AutoCloseable {
+    /**
+     * Engines a worker keeps by default: enough for the first language and the fallback of automatic languages,
+     * plus one fixed language, without reloading models between images.
+     */
+    public static final int PER_WORKER = 3;
     private static final Logger log = LoggerFactory.getLogger(EngineSet.class);
 
     private final Path tessdata;

@@ -24,6 +24,7 @@ import net.sourceforge.tess4j.TessAPI;
  */
 public final class TessEngine implements AutoCloseable {
     private static final TessAPI API = TessAPI.INSTANCE;
+    private static final int PSM_SINGLE_WORD = 8;
 
     private final EngineKey key;
     private TessBaseAPI handle;
@@ -56,7 +57,7 @@ public final class TessEngine implements AutoCloseable {
         return key;
     }
 
-    /** Images recognised since construction. */
+    /** Recognitions (images and single words) since construction. */
     public int images() {
         return images;
     }
@@ -71,6 +72,19 @@ public final class TessEngine implements AutoCloseable {
      * @throws OcrTimeoutException when the deadline cut recognition short
      */
     public Recognition recognize(byte[] gray, int width, int height, int psm, int dpi, int deadlineMs) {
+        return run(gray, width, height, null, psm, dpi, deadlineMs);
+    }
+
+    /**
+     * Recognises one word of an image: the region {@code box} (left, top, right, bottom) as a single word.
+     *
+     * @throws OcrTimeoutException when the deadline cut recognition short
+     */
+    public Recognition recognizeWord(byte[] gray, int width, int height, int[] box, int dpi, int deadlineMs) {
+        return run(gray, width, height, box, PSM_SINGLE_WORD, dpi, deadlineMs);
+    }
+
+    private Recognition run(byte[] gray, int width, int height, int[] box, int psm, int dpi, int deadlineMs) {
         if (handle == null) {
             throw new IllegalStateException("The engine for " + key + " is closed");
         }
@@ -85,6 +99,9 @@ public final class TessEngine implements AutoCloseable {
         pixels.put(gray).flip();
         API.TessBaseAPISetPageSegMode(handle, psm);
         API.TessBaseAPISetImage(handle, pixels, width, height, 1, width);
+        if (box != null) {
+            API.TessBaseAPISetRectangle(handle, box[0], box[1], box[2] - box[0], box[3] - box[1]);
+        }
         if (dpi > 0) {
             API.TessBaseAPISetSourceResolution(handle, dpi);
         }
@@ -118,14 +135,18 @@ public final class TessEngine implements AutoCloseable {
             int level = TessPageIteratorLevel.RIL_WORD;
             TessPageIterator page = API.TessResultIteratorGetPageIterator(it);
             IntBuffer l = IntBuffer.allocate(1), t = IntBuffer.allocate(1), r = IntBuffer.allocate(1), b = IntBuffer.allocate(1);
+            int line = -1;
             do {
+                if (line < 0 || API.TessPageIteratorIsAtBeginningOf(page, TessPageIteratorLevel.RIL_TEXTLINE) == 1) {
+                    line++;
+                }
                 String word = takeText(API.TessResultIteratorGetUTF8Text(it, level));
                 if (word.isBlank()) {
                     continue;
                 }
                 float conf = API.TessResultIteratorConfidence(it, level);
                 API.TessPageIteratorBoundingBox(page, level, l, t, r, b);
-                words.add(new Recognition.RecognizedWord(word.strip(), conf, l.get(0), t.get(0), r.get(0), b.get(0)));
+                words.add(new Recognition.RecognizedWord(word.strip(), conf, l.get(0), t.get(0), r.get(0), b.get(0), line));
             } while (API.TessPageIteratorNext(page, level) == 1);
         } finally {
             API.TessResultIteratorDelete(it);

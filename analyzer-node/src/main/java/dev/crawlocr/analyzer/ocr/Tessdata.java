@@ -15,7 +15,13 @@ import java.util.stream.Stream;
  * directory is listed once, at construction.
  */
 public final class Tessdata {
+    /** The languages value that picks languages per image. */
+    public static final String AUTO = "auto";
+    /** With {@value #AUTO}, every image is read with this language first. */
+    public static final String AUTO_FIRST = "eng";
     private static final String SUFFIX = ".traineddata";
+    /** Installed data that is not a language to read with: orientation and script detection, and equations. */
+    private static final List<String> NOT_LANGUAGES = List.of("osd", "equ");
 
     private final Path dir;
     private final SortedSet<String> installed;
@@ -41,6 +47,16 @@ public final class Tessdata {
     /** Installed language names, sorted (e.g. eng, kor, osd). */
     public SortedSet<String> installed() {
         return installed;
+    }
+
+    /**
+     * The languages {@value #AUTO} reads an image with when {@value #AUTO_FIRST} alone is not confident: every
+     * other installed language, then {@value #AUTO_FIRST} (Tesseract prefers the first language, and these images
+     * are mostly in another script); null when no other language is installed.
+     */
+    public String autoFallback() {
+        List<String> others = installed.stream().filter(l -> !l.equals(AUTO_FIRST) && !NOT_LANGUAGES.contains(l)).toList();
+        return others.isEmpty() ? null : String.join("+", others) + "+" + AUTO_FIRST;
     }
 
     /**

@@ -80,15 +80,22 @@ public final class ImageOcr {
             } catch (ImageRejectedException e) {
                 return failed(meta, e.reason(), e.getMessage(), attempt);
             } catch (OcrTimeoutException e) {
-                context.engines().discard(s.engine());
+                discardEngines(s, context);
                 return failed(meta, "timeout", e.getMessage(), attempt);
             } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                context.engines().discard(s.engine());
+                discardEngines(s, context);
                 if (attempt >= 2) {
                     return failed(meta, "ocr_error", "Failed twice: " + e, attempt);
                 }
                 log.warn("OCR of {} failed, retrying on a fresh engine: {}", meta.contentHash(), e.toString());
             }
+        }
+    }
+
+    private static void discardEngines(ResolvedSettings s, OcrWorkers.WorkerContext context) {
+        context.engines().discard(s.engine());
+        if (s.fallback() != null) {
+            context.engines().discard(s.fallback());
         }
     }
 

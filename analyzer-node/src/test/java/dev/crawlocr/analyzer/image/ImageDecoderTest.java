@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crawlocr.analyzer.TestImages;
+import dev.crawlocr.devkit.ImageEncoding;
 import org.junit.jupiter.api.Test;
 
 class ImageDecoderTest {
@@ -20,7 +21,7 @@ class ImageDecoderTest {
 
     @Test
     void bytes_past_the_cap_are_refused_before_decoding() {
-        assertThatThrownBy(() -> new ImageDecoder(1000, 40_000_000).decode(TestImages.encoded("bmp")))
+        assertThatThrownBy(() -> new ImageDecoder(1000, 40_000_000).decode(TestImages.encoded(ImageEncoding.BMP)))
                 .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo("too_many_bytes"))
                 .hasMessageContaining("more than the cap of 1000");
     }
@@ -46,7 +47,7 @@ class ImageDecoderTest {
         DecodedImage gif = decoder.decode(TestImages.animatedGif());
         assertThat(gif.format()).isEqualTo("gif");
         assertThat(gif.width()).isEqualTo(300);
-        assertThat(decoder.decode(TestImages.encoded("bmp")).format()).isEqualTo("bmp");
-        assertThat(decoder.decode(TestImages.encoded("tiff")).format()).isEqualTo("tiff");
+        assertThat(decoder.decode(TestImages.encoded(ImageEncoding.BMP)).format()).isEqualTo("bmp");
+        assertThat(decoder.decode(TestImages.encoded(ImageEncoding.TIFF)).format()).isEqualTo("tiff");
     }
 }

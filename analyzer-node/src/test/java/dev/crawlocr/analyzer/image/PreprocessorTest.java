@@ -14,10 +14,10 @@ class PreprocessorTest {
 
     @Test
     void small_text_is_upscaled_by_a_whole_factor_and_large_text_is_left_alone() {
-        PreparedImage small = preprocessor.prepare(TextImages.render(List.of("small print"), "DejaVu Sans", 12, false), false);
-        PreparedImage korean = preprocessor.prepare(TextImages.render(List.of("서울 날씨 안내"), "NanumGothic", 18, false), true);
-        PreparedImage medium = preprocessor.prepare(TextImages.render(List.of("medium print"), "DejaVu Sans", 20, false), false);
-        PreparedImage large = preprocessor.prepare(TextImages.render(List.of("headline"), "DejaVu Sans", 32, false), false);
+        PreparedImage small = preprocessor.prepare(rendered(List.of("small print"), "DejaVu Sans", 12, false), false);
+        PreparedImage korean = preprocessor.prepare(rendered(List.of("서울 날씨 안내"), "NanumGothic", 18, false), true);
+        PreparedImage medium = preprocessor.prepare(rendered(List.of("medium print"), "DejaVu Sans", 20, false), false);
+        PreparedImage large = preprocessor.prepare(rendered(List.of("headline"), "DejaVu Sans", 32, false), false);
         assertThat(small.scale()).isEqualTo(2.0);
         assertThat(korean.scale()).isEqualTo(2.0);
         assertThat(medium.scale()).isEqualTo(1.0);
@@ -27,7 +27,7 @@ class PreprocessorTest {
     @Test
     void margins_are_cut_a_white_border_added_and_coordinates_map_back_to_the_original() {
         BufferedImage src = TextImages.render(List.of("small print"), "DejaVu Sans", 12, false);
-        PreparedImage p = preprocessor.prepare(src, false);
+        PreparedImage p = preprocessor.prepare(new DecodedImage(src, "png"), false);
         assertThat(p.cropX()).isPositive().isLessThan(12); // TextImages leaves one em left of the text
         assertThat(p.cropY()).isNotNegative();
         assertThat(p.width() - 2 * p.border()).isEven().isLessThan(2 * (src.getWidth() - p.cropX()));
@@ -40,13 +40,13 @@ class PreprocessorTest {
 
     @Test
     void light_text_on_a_dark_background_becomes_dark_on_light() {
-        PreparedImage p = preprocessor.prepare(TextImages.render(List.of("night mode"), "DejaVu Sans", 32, true), false);
+        PreparedImage p = preprocessor.prepare(rendered(List.of("night mode"), "DejaVu Sans", 32, true), false);
         assertThat(meanGray(p)).isGreaterThan(200);
     }
 
     @Test
     void transparency_is_composited_onto_white_not_black() {
-        PreparedImage p = preprocessor.prepare(decoder.decode(TestImages.transparentPng()).image(), false);
+        PreparedImage p = preprocessor.prepare(decoder.decode(TestImages.transparentPng()), false);
         assertThat(meanGray(p)).isGreaterThan(200);
         assertThat(darkPixels(p)).isGreaterThan(100);
     }
@@ -55,8 +55,12 @@ class PreprocessorTest {
     void the_scaled_image_stays_within_the_pixel_budget() {
         Preprocessor tight = new Preprocessor(22, 32, 4, 200_000);
         BufferedImage src = TextImages.render(List.of("a long line of small text ".repeat(8)), "DejaVu Sans", 10, false);
-        PreparedImage p = tight.prepare(src, false);
+        PreparedImage p = tight.prepare(new DecodedImage(src, "png"), false);
         assertThat((long) (p.width() - 2 * p.border()) * (p.height() - 2 * p.border())).isLessThanOrEqualTo(200_000);
+    }
+
+    private static DecodedImage rendered(List<String> lines, String font, int size, boolean inverted) {
+        return new DecodedImage(TextImages.render(lines, font, size, inverted), "png");
     }
 
     private static double meanGray(PreparedImage p) {

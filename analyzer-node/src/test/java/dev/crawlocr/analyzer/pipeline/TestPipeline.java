@@ -29,7 +29,7 @@ final class TestPipeline implements AutoCloseable {
         this.cache = new ResultCache(config.cacheSize());
         this.memory = new MemoryGuard(config.memoryBudget(), 30_000);
         this.workers = new OcrWorkers(config.workers(), config.queueCapacity(), config.timeout(),
-                () -> new EngineSet(config.tessdata(), config.engineMaxImages(), 2), memory);
+                () -> new EngineSet(config.tessdata(), config.engineMaxImages(), EngineSet.PER_WORKER), memory);
         this.analyzer = new ImageAnalyzer(new ImageDecoder(config.common().imageMaxBytes(), config.maxPixels()),
                 new Preprocessor(config.upscaleLineHeight(), config.upscaleDenseLineHeight(), config.maxScale(), 16_000_000L), config.dpi());
         SettingsResolver settings = new SettingsResolver(new Tessdata(config.tessdata()), config.languages(), config.pageSegMode(),

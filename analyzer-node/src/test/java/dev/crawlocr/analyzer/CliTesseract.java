@@ -1,4 +1,4 @@
-package dev.crawlocr.analyzer.bench;
+package dev.crawlocr.analyzer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,26 +12,29 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** The stock {@code tesseract} command line on the same files, with OMP_THREAD_LIMIT=1 and the same page segmentation mode. */
-final class CliTesseract {
+/**
+ * The stock {@code tesseract} command line on the same files, with OMP_THREAD_LIMIT=1 and each sample's languages,
+ * at its default page segmentation mode or a given one.
+ */
+public final class CliTesseract {
     private final int processes;
-    private final int psm;
+    private final List<String> psm;
     private final Path work;
 
-    CliTesseract(int processes, int psm, Path work) {
+    /** @param psm page segmentation mode, or null for the command's default (3, fully automatic) */
+    public CliTesseract(int processes, Integer psm, Path work) {
         this.processes = processes;
-        this.psm = psm;
+        this.psm = psm == null ? List.of() : List.of("--psm", psm.toString());
         this.work = work;
     }
 
     /** One process per image, {@code processes} at a time. Returns the text read per file. */
-    Map<Path, String> perImage(List<BenchImages.Spec> specs) throws Exception {
+    public Map<Path, String> perImage(List<EncodingMatrix.Sample> specs) throws Exception {
         Map<Path, String> out = new HashMap<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(processes)) {
             List<Future<String>> texts = new ArrayList<>();
-            for (BenchImages.Spec s : specs) {
-                texts.add(pool.submit(() -> run(List.of("tesseract", s.file().toString(), "stdout", "-l", s.language(),
-                        "--psm", Integer.toString(psm)))));
+            for (EncodingMatrix.Sample s : specs) {
+                texts.add(pool.submit(() -> run(command(s.file().toString(), s.languages()))));
             }
             for (int i = 0; i < specs.size(); i++) {
                 out.put(specs.get(i).file(), texts.get(i).get());
@@ -44,32 +47,31 @@ final class CliTesseract {
      * Batch mode: per language, the files split into {@code processes} list files, each read by one tesseract process
      * that loads its models once; the processes run at the same time. Pages come back separated by form feeds.
      */
-    Map<Path, String> batch(List<BenchImages.Spec> specs) throws Exception {
+    public Map<Path, String> batch(List<EncodingMatrix.Sample> specs) throws Exception {
         Map<Path, String> out = new HashMap<>();
-        Map<String, List<BenchImages.Spec>> byLanguage = new HashMap<>();
-        specs.forEach(s -> byLanguage.computeIfAbsent(s.language(), k -> new ArrayList<>()).add(s));
+        Map<String, List<EncodingMatrix.Sample>> byLanguage = new HashMap<>();
+        specs.forEach(s -> byLanguage.computeIfAbsent(s.languages(), k -> new ArrayList<>()).add(s));
         try (ExecutorService pool = Executors.newFixedThreadPool(processes)) {
-            List<List<BenchImages.Spec>> chunks = new ArrayList<>();
+            List<List<EncodingMatrix.Sample>> chunks = new ArrayList<>();
             List<Future<String>> texts = new ArrayList<>();
             for (var e : byLanguage.entrySet()) {
                 for (int p = 0; p < processes; p++) {
-                    List<BenchImages.Spec> chunk = new ArrayList<>();
+                    List<EncodingMatrix.Sample> chunk = new ArrayList<>();
                     for (int i = p; i < e.getValue().size(); i += processes) {
                         chunk.add(e.getValue().get(i));
                     }
                     if (chunk.isEmpty()) {
                         continue;
                     }
-                    Path list = work.resolve("list-" + e.getKey() + "-" + p + ".txt");
+                    Path list = work.resolve("list-" + e.getKey().replace('+', '-') + "-" + p + ".txt");
                     Files.write(list, chunk.stream().map(s -> s.file().toString()).toList(), StandardCharsets.UTF_8);
                     chunks.add(chunk);
-                    texts.add(pool.submit(() -> run(List.of("tesseract", list.toString(), "stdout", "-l", e.getKey(),
-                            "--psm", Integer.toString(psm)))));
+                    texts.add(pool.submit(() -> run(command(list.toString(), e.getKey()))));
                 }
             }
             for (int c = 0; c < chunks.size(); c++) {
                 String[] pages = texts.get(c).get().split("\f", -1);
-                List<BenchImages.Spec> chunk = chunks.get(c);
+                List<EncodingMatrix.Sample> chunk = chunks.get(c);
                 for (int i = 0; i < chunk.size(); i++) {
                     out.put(chunk.get(i).file(), i < pages.length ? pages[i] : "");
                 }
@@ -78,8 +80,14 @@ final class CliTesseract {
         return out;
     }
 
+    private List<String> command(String input, String languages) {
+        List<String> command = new ArrayList<>(List.of("tesseract", input, "stdout", "-l", languages));
+        command.addAll(psm);
+        return command;
+    }
+
     /** CPU seconds (user + system) the tesseract processes used since this instance was made. */
-    double cpuSeconds() {
+    public double cpuSeconds() {
         return cpuNanos.sum() / 1e9;
     }
 
