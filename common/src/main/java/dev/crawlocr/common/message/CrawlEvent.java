@@ -5,7 +5,12 @@ import java.util.Map;
 /**
  * Something that happened to a crawl as a whole. Value of {@code crawl.events}, keyed by crawl id.
  *
- * @param counts URL counts by status, plus pages, images and OCR results stored, at the time of the event
+ * @param schema  required; {@link #SCHEMA}
+ * @param crawlId required; the key
+ * @param type    required
+ * @param atMs    epoch milliseconds of the event; default 0
+ * @param counts  URL counts by status, plus pages, images and OCR results stored, at the time of the event; default
+ *                empty
  */
 public record CrawlEvent(int schema, String crawlId, Type type, long atMs, Map<String, Long> counts) {
 

@@ -3,7 +3,20 @@ package dev.crawlocr.common.message;
 import java.time.Instant;
 import java.util.List;
 
-/** A crawl and its settings. Value of {@code crawl.jobs}, keyed by crawl id; the latest record per id wins. */
+/**
+ * A crawl and its settings. Value of {@code crawl.jobs}, keyed by crawl id; the latest record per id wins.
+ * An absent field takes the default named here; a partial nested object keeps the defaults of the fields it leaves
+ * out.
+ *
+ * @param schema     required; {@link #SCHEMA}
+ * @param crawlId    required
+ * @param state      required
+ * @param seeds      required, at least one normalized URL
+ * @param scope      default {@link CrawlScope#defaults()}: the seeds' hosts, depth 10
+ * @param politeness default {@link Politeness#defaults()}: 1 s between requests, one connection per host
+ * @param ocr        default {@link OcrSettings#defaults()}: the analyzer's settings
+ * @param createdAt  required; an ISO-8601 instant in JSON
+ */
 public record CrawlJob(
         int schema,
         String crawlId,

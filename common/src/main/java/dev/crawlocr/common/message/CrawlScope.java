@@ -3,17 +3,19 @@ package dev.crawlocr.common.message;
 import java.util.List;
 
 /**
- * Which URLs a crawl follows. Empty host and domain lists mean "the seeds' hosts".
+ * Which URLs a crawl follows. Empty host and domain lists mean "the seeds' hosts". Every field is optional: an
+ * absent one takes its value in {@link #defaults()}, given here.
  *
- * @param allowedHosts     exact host names to stay on
- * @param allowedDomains   registered domains (example.com also allows www.example.com)
- * @param includePatterns  regexes; when not empty a URL must match one
- * @param excludePatterns  regexes; a URL matching one is dropped
- * @param maxDepth         link hops from a seed; 0 fetches the seeds only
- * @param maxPagesPerHost  page cap per host; 0 means unlimited
- * @param maxPages         page cap for the crawl; 0 means unlimited
- * @param deniedExtensions file extensions (without dot) never fetched as pages
- * @param fetchImages      whether images are fetched and OCR'd
+ * @param allowedHosts     exact host names to stay on; default empty
+ * @param allowedDomains   registered domains (example.com also allows www.example.com); default empty
+ * @param includePatterns  regexes; when not empty a URL must match one; default empty
+ * @param excludePatterns  regexes; a URL matching one is dropped; default empty
+ * @param maxDepth         link hops from a seed; 0 fetches the seeds only; default 10
+ * @param maxPagesPerHost  page cap per host; 0 means unlimited; default 0
+ * @param maxPages         page cap for the crawl; 0 means unlimited; default 0
+ * @param deniedExtensions file extensions (without dot) never fetched as pages; default (also for null)
+ *                         {@link #DEFAULT_DENIED_EXTENSIONS}
+ * @param fetchImages      whether images are fetched and OCR'd; default true
  */
 public record CrawlScope(
         List<String> allowedHosts,
@@ -42,6 +44,7 @@ public record CrawlScope(
         Check.atLeast(maxPages, 0, "maxPages");
     }
 
+    /** The scope of a crawl that sets none; absent JSON fields take their values from it. */
     public static CrawlScope defaults() {
         return new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, null, true);
     }

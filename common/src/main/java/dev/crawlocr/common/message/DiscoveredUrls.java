@@ -6,13 +6,23 @@ import java.util.List;
  * URLs found on one page (or a crawl's seeds), all on one host. Value of {@code crawl.discovered}, keyed by host.
  * URLs are already normalized and in scope; the writer decides which are new.
  *
- * @param sourceUrl the page they were found on; null for seeds
+ * @param schema    required; {@link #SCHEMA}
+ * @param crawlId   required
+ * @param host      required; the key: lower-case host, with {@code :port} when not the scheme's default
+ * @param sourceUrl the page they were found on; default null, for seeds
+ * @param urls      default empty
  */
 public record DiscoveredUrls(int schema, String crawlId, String host, String sourceUrl, List<Link> urls) {
 
     public static final int SCHEMA = 1;
 
-    /** One discovered URL, with its depth (seeds are 0) and what it will be fetched as. */
+    /**
+     * One discovered URL, with its depth and what it will be fetched as.
+     *
+     * @param url   required, normalized
+     * @param kind  required
+     * @param depth link hops from a seed; default 0 (a seed)
+     */
     public record Link(String url, UrlKind kind, int depth) {
         public Link {
             Check.text(url, "url");

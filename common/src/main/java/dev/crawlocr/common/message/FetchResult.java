@@ -6,18 +6,29 @@ import java.util.List;
  * The outcome of fetching one URL. Value of {@code crawl.pages}, keyed by URL. Every leased URL gets exactly one
  * of these per fetch attempt, so the writer can release its lease.
  *
- * @param finalUrl      the URL the content came from (equal to {@code url} unless noted)
- * @param httpStatus    0 when no response arrived
- * @param reason        why, for anything but FETCHED; null otherwise
- * @param text          visible text of a page; null for images and failures
- * @param truncated     true when the body was cut at the size cap
- * @param contentHash   SHA-256 hex of the body; for images the key of {@code crawl.images}
- * @param imageUrls     images referenced by the page (normalized)
- * @param redirectTo    target of a REDIRECT (normalized), else null
- * @param fetchMs       time from request start to the end of the body
- * @param requests      requests sent for this task (robots.txt and retries included)
+ * @param schema        required; {@link #SCHEMA}
+ * @param crawlId       required
+ * @param url           required; the key
+ * @param kind          required
+ * @param depth         the task's depth; default 0
+ * @param status        required
+ * @param reason        why, for anything but FETCHED; default null
+ * @param finalUrl      the URL the content came from; default (also for null) {@code url}
+ * @param httpStatus    0 when no response arrived; default 0
+ * @param contentType   the response's media type; default null
+ * @param title         a page's title; default null
+ * @param text          visible text of a page; null for images and failures; default null
+ * @param truncated     true when the body was cut at the size cap; default false
+ * @param contentHash   SHA-256 hex of the body; for images the key of {@code crawl.images}; default null
+ * @param bytes         body size; default 0
+ * @param outlinkCount  links found on a page; default 0
+ * @param imageUrls     images referenced by the page (normalized); default empty
+ * @param redirectTo    target of a REDIRECT (normalized), else null; default null
+ * @param fetchedAtMs   epoch milliseconds of the fetch; default 0
+ * @param fetchMs       time from request start to the end of the body; default 0
+ * @param requests      requests sent for this task (robots.txt and retries included); default 0
  * @param maxRequests   the task's {@link FetchTask#maxRequests}, echoed so the writer can return what was not used
- *                      to the crawl's request budget
+ *                      to the crawl's request budget; default 0
  */
 public record FetchResult(
         int schema,

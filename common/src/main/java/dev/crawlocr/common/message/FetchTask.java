@@ -4,10 +4,16 @@ package dev.crawlocr.common.message;
  * One URL to fetch, leased to the fetcher that owns its host. Value of {@code crawl.frontier}, keyed by host.
  * A fetcher must not start the fetch once {@code leaseUntilMs} has passed: the writer re-emits the URL then.
  *
- * @param attempt      1 for the first emit, 2+ for re-emits after a lease expired or a transient error
- * @param leaseUntilMs epoch milliseconds
+ * @param schema       required; {@link #SCHEMA}
+ * @param crawlId      required
+ * @param url          required, normalized
+ * @param host         required; the key
+ * @param kind         required
+ * @param depth        link hops from a seed; default 0
+ * @param attempt      required: 1 for the first emit, 2+ for re-emits after a lease expired or a transient error
+ * @param leaseUntilMs epoch milliseconds; default 0, a lease already expired, so the fetcher does not fetch
  * @param maxRequests  the most requests the fetcher may send for this task, robots.txt included, when the crawl has
- *                     a request budget ({@code maxRequestsTotal}); 0 means no limit
+ *                     a request budget ({@code maxRequestsTotal}); 0 means no limit; default 0
  */
 public record FetchTask(int schema, String crawlId, String url, String host, UrlKind kind, int depth, int attempt, long leaseUntilMs,
                         int maxRequests) {

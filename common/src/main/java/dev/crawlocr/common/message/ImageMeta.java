@@ -8,6 +8,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Metadata of one fetched image, carried in the headers of a {@code crawl.images} record whose value is the raw
  * bytes and whose key is {@code contentHash}.
+ *
+ * @param schema      required (header {@code schema}); {@link #SCHEMA}
+ * @param crawlId     required (header {@code crawl-id})
+ * @param url         required (header {@code url})
+ * @param contentHash required (the record key)
+ * @param contentType the image's media type (header {@code content-type}); default (also for null) ""
  */
 public record ImageMeta(int schema, String crawlId, String url, String contentHash, String contentType) {
 

@@ -10,14 +10,18 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 
 /**
- * JSON for message values. Unknown fields are ignored (newer producers may add some) and absent optional fields
- * take their defaults (null, 0, false), so a hand-written record (kcat) needs only the required ones; a missing
- * required field (each record's constructor checks them), an invalid value, bad syntax or an unsupported schema
- * version throws {@link BadRecordException} with the reason.
+ * JSON for message values. Unknown fields are ignored (newer producers may add some), so a misspelt field name is
+ * ignored too. An absent field takes its documented default at every depth, so a hand-written record (kcat) needs
+ * only the required ones and a nested object only the fields it changes: in a record with a {@code defaults()}
+ * factory ({@link Politeness}, {@link CrawlScope}, {@link OcrSettings}) it takes that instance's value
+ * ({@code RecordDefaults}); in any other record it arrives as null, 0 or false and the compact constructor turns
+ * that into the default. A missing required field (each record's constructor checks them), an invalid value, bad
+ * syntax or an unsupported schema version throws {@link BadRecordException} with the reason, naming the field.
  */
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            .addModule(RecordDefaults.module())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();

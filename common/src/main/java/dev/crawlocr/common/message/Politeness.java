@@ -1,13 +1,14 @@
 package dev.crawlocr.common.message;
 
 /**
- * How hard a crawl may hit each host. Page, image and robots.txt requests all count.
+ * How hard a crawl may hit each host. Page, image and robots.txt requests all count. Every field is optional: an
+ * absent one takes its value in {@link #defaults()}, given here.
  *
- * @param minDelayMs                 minimum gap between the start of two requests to one host, in ms
- * @param maxConnectionsPerHost      concurrent requests to one host
- * @param maxRequestsPerHostPerMinute request budget per host per minute; 0 means unlimited
- * @param maxRequestsTotal           request budget for the whole crawl; 0 means unlimited
- * @param recrawlIntervalSeconds     when above 0, fetched URLs become due again after this long
+ * @param minDelayMs                 minimum gap between the start of two requests to one host, in ms; default 1000
+ * @param maxConnectionsPerHost      concurrent requests to one host, at least 1; default 1
+ * @param maxRequestsPerHostPerMinute request budget per host per minute; 0 means unlimited; default 0
+ * @param maxRequestsTotal           request budget for the whole crawl; 0 means unlimited; default 0
+ * @param recrawlIntervalSeconds     when above 0, fetched URLs become due again after this long; default 0 (never)
  */
 public record Politeness(
         long minDelayMs,
@@ -24,6 +25,7 @@ public record Politeness(
         Check.atLeast(recrawlIntervalSeconds, 0, "recrawlIntervalSeconds");
     }
 
+    /** The politeness of a crawl that sets none; absent JSON fields take their values from it. */
     public static Politeness defaults() {
         return new Politeness(1000, 1, 0, 0, 0);
     }
