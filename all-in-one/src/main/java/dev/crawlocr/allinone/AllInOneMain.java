@@ -7,7 +7,8 @@ import dev.crawlocr.writer.WriterNode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 
 /**
@@ -37,21 +38,20 @@ public final class AllInOneMain {
             throw e;
         }
         return new NodeMain.Node() {
+            /** Waits on one platform thread per node: blocking waits must not occupy a shared pool other work needs. */
             @Override
-            public Throwable awaitFailure() {
-                CompletableFuture<?>[] waits = new CompletableFuture<?>[nodes.length];
-                for (int i = 0; i < nodes.length; i++) {
-                    NodeMain.Node n = nodes[i];
-                    waits[i] = CompletableFuture.supplyAsync(() -> {
+            public Throwable awaitFailure() throws InterruptedException {
+                BlockingQueue<Throwable> failures = new LinkedBlockingQueue<>();
+                for (NodeMain.Node n : nodes) {
+                    Thread.ofPlatform().daemon().name("await-failure").start(() -> {
                         try {
-                            return n.awaitFailure();
+                            failures.add(n.awaitFailure());
                         } catch (InterruptedException ex) {
-                            Thread.currentThread().interrupt();
-                            return ex;
+                            failures.add(ex);
                         }
                     });
                 }
-                return (Throwable) CompletableFuture.anyOf(waits).join();
+                return failures.take();
             }
 
             @Override

@@ -8,7 +8,6 @@ import dev.crawlocr.analyzer.ocr.TessEngine;
 import dev.crawlocr.analyzer.ocr.Tessdata;
 import dev.crawlocr.analyzer.pipeline.AnalyzerMetrics;
 import dev.crawlocr.analyzer.pipeline.AttemptMarkers;
-import dev.crawlocr.analyzer.pipeline.CrawlSettingsLookup;
 import dev.crawlocr.analyzer.pipeline.ImageAnalyzer;
 import dev.crawlocr.analyzer.pipeline.ImageHandler;
 import dev.crawlocr.analyzer.pipeline.ImageOcr;
@@ -23,6 +22,7 @@ import dev.crawlocr.common.kafka.CrawlJobsView;
 import dev.crawlocr.common.kafka.DeadLetters;
 import dev.crawlocr.common.kafka.PipelineConsumer;
 import dev.crawlocr.common.kafka.TopicAdmin;
+import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.ops.NodeMain;
 import dev.crawlocr.common.ops.OpsServer;
 import java.util.List;
@@ -72,7 +72,7 @@ public final class AnalyzerNode implements NodeMain.Node {
         ImageAnalyzer analyzer = new ImageAnalyzer(new ImageDecoder(config.common().imageMaxBytes(), config.maxPixels()),
                 new Preprocessor(config.upscaleLineHeight(), config.upscaleDenseLineHeight(), config.maxScale(), Math.max(config.maxPixels(), 16_000_000L)), config.dpi());
         ImageOcr ocr = new ImageOcr(analyzer, settings,
-                new CrawlSettingsLookup(jobs, config.crawlWait()), new ResultCache(config.cacheSize()),
+                crawlId -> jobs.getWaitingOnce(crawlId, config.crawlWait()).map(CrawlJob::ocr), new ResultCache(config.cacheSize()),
                 new AttemptMarkers(config.stateDir()));
         consumer = new PipelineConsumer(
                 Clients.consumer(config.common(), Topics.GROUP_ANALYZER, "analyzer", Math.max(1, config.workers())),

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,13 +46,18 @@ final class ClusterCommand {
         @Option(names = "--allow-network", defaultValue = "127.0.0.0/8",
                 description = "Network the fetchers may reach despite the SSRF guard, for local sites (default ${DEFAULT-VALUE}; 'none' for none)")
         String allowNetwork;
+        @Option(names = "--take-over", description = "Claim the database for this cluster although another Kafka cluster has it (stop that one first)")
+        boolean takeOver;
 
         @Override
         public Integer call() {
             LocalCluster c = parent.cluster();
             Crawlctl root = parent.root;
-            c.start(new LocalCluster.Spec(fetchers, analyzers, writers, allInOne, kafkaPort, root.dbUrl, root.dbUser, root.dbPassword,
-                    Nodes.localEnv(allowNetwork)));
+            Map<String, String> env = Nodes.localEnv(allowNetwork);
+            if (takeOver) {
+                env.put("DATABASE_TAKE_OVER", "true");
+            }
+            c.start(new LocalCluster.Spec(fetchers, analyzers, writers, allInOne, kafkaPort, root.dbUrl, root.dbUser, root.dbPassword, env));
             System.out.println("cluster ready: Kafka at " + c.bootstrapServers() + ", logs in " + c.dir().resolve("logs"));
             printStatus(c.members());
             return 0;

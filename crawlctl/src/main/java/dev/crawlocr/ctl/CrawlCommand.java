@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -83,6 +84,9 @@ final class CrawlCommand {
         @Override
         public Integer call() {
             CrawlJob job = toJob();
+            try (Admin admin = Kafka.admin(parent.root.kafkaConfig())) {
+                parent.root.checkSameCluster(admin);
+            }
             CrawlJobs jobs = new CrawlJobs(parent.root.kafkaConfig());
             jobs.start(job);
             System.out.println(job.crawlId());

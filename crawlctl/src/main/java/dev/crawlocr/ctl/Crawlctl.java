@@ -1,9 +1,11 @@
 package dev.crawlocr.ctl;
 
 import dev.crawlocr.common.config.CommonConfig;
+import dev.crawlocr.common.kafka.ClusterClaim;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,6 +46,28 @@ public final class Crawlctl {
         } catch (SQLException e) {
             throw new UserError("Cannot connect to PostgreSQL at " + dbUrl + " as " + dbUser + ": " + e.getMessage()
                     + " (start it, or pass --db-url/--db-user/--db-password)", e);
+        }
+    }
+
+    /**
+     * Refuses to go on when the database belongs to another Kafka cluster than the broker's: a crawl started on this
+     * broker would never run, and status would mix two deployments. Skipped when the database cannot be reached,
+     * so commands that need only Kafka still work without it.
+     */
+    void checkSameCluster(Admin admin) {
+        Connection c;
+        try {
+            c = DriverManager.getConnection(dbUrl, dbUser, dbPassword);
+        } catch (SQLException e) {
+            return;
+        }
+        try (c) {
+            ClusterClaim.verify(c, ClusterClaim.clusterId(admin), dbUrl, bootstrapServers,
+                    "'crawlctl cluster start --take-over' (DATABASE_TAKE_OVER=true for a writer)");
+        } catch (ClusterClaim.MismatchException e) {
+            throw new UserError(e.getMessage() + ". Or point crawlctl at the matching --bootstrap-servers and --db-url.");
+        } catch (SQLException e) {
+            throw new UserError("Cannot read which Kafka cluster the database " + dbUrl + " belongs to: " + e.getMessage(), e);
         }
     }
 

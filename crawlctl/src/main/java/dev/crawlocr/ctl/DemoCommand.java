@@ -53,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
         LocalCluster cluster = new LocalCluster(dir, home);
         long t0 = System.nanoTime();
         System.out.println("starting a Kafka broker and one fetcher, analyzer and writer (logs in " + cluster.dir().resolve("logs") + ")...");
-        cluster.start(new LocalCluster.Spec(1, 1, 1, false, 0, root.dbUrl, root.dbUser, root.dbPassword, demoEnv()));
+        cluster.start(new LocalCluster.Spec(1, 1, 1, false, 0, root.dbUrl, root.dbUser, root.dbPassword, Nodes.localEnv("127.0.0.0/8")));
         try (DemoSite site = DemoSite.start("127.0.0.1", 0, pages, pagesPerImage, 42)) {
             System.out.printf("cluster ready in %d s; demo site at %s (%d pages, %d images)%n", secondsSince(t0), site.baseUrl(), pages,
                     site.imageTexts().size());
@@ -96,13 +96,6 @@ final class DemoCommand implements Callable<Integer> {
         } catch (Exception e) {
             // progress is best effort; the crawl itself is unaffected
         }
-    }
-
-    /** The local-run environment, with a short completion settle time: the demo site is small and quiet. */
-    private static Map<String, String> demoEnv() {
-        Map<String, String> env = new java.util.HashMap<>(Nodes.localEnv("127.0.0.0/8"));
-        env.put("WRITER_COMPLETION_SETTLE", "3s");
-        return env;
     }
 
     private int report(String id, Map<String, String> expected) throws Exception {

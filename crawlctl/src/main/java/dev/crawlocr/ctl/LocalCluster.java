@@ -61,6 +61,19 @@ public final class LocalCluster {
         }
     }
 
+    /**
+     * The Kafka cluster id of this cluster directory, made once and kept across starts (the broker's data is not), so
+     * the database this cluster claimed stays its own; another directory is another cluster.
+     */
+    private String clusterId() throws IOException {
+        Path file = dir.resolve("kafka-cluster-id");
+        if (!Files.isRegularFile(file)) {
+            Files.createDirectories(dir);
+            Files.writeString(file, LocalKafka.newClusterId());
+        }
+        return Files.readString(file).strip();
+    }
+
     public void start(Spec spec) {
         if (members().stream().anyMatch(Member::alive)) {
             throw new UserError("A cluster is already running in " + dir + "; stop it first with 'crawlctl cluster stop'");
@@ -78,7 +91,7 @@ public final class LocalCluster {
             deleteRecursively(dir.resolve("kafka"));
             Files.createDirectories(dir.resolve("logs"));
             Files.createDirectories(dir.resolve("pids"));
-            kafka = LocalKafka.start(dir.resolve("kafka"), spec.kafkaPort());
+            kafka = LocalKafka.start(dir.resolve("kafka"), spec.kafkaPort(), clusterId());
             record("kafka", kafka.pid(), 0);
             Files.deleteIfExists(dir.resolve("logs/kafka.log"));
             Files.createSymbolicLink(dir.resolve("logs/kafka.log"), dir.resolve("kafka/broker.out"));
@@ -166,7 +179,7 @@ public final class LocalCluster {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (ProcessHandle.of(m.pid()).map(ProcessHandle::isAlive).orElse(false) == false) {
-                throw new UserError(m.name() + " exited during start-up; see " + dir.resolve("logs/" + m.name() + ".log"));
+                throw new UserError(m.name() + " exited during start-up" + startupProblems(m) + "; see " + dir.resolve("logs/" + m.name() + ".log"));
             }
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.opsPort() + "/health/ready"))
@@ -183,6 +196,16 @@ public final class LocalCluster {
             ProcessHandle.of(m.pid()).ifPresent(ph -> ph.onExit().completeOnTimeout(ph, 250, java.util.concurrent.TimeUnit.MILLISECONDS).join());
         }
         throw new UserError(m.name() + " not ready after " + timeout.toSeconds() + " s; see " + dir.resolve("logs/" + m.name() + ".log"));
+    }
+
+    /** The problems a node listed when it refused to start (its "  - " lines), or "" when it listed none. */
+    private String startupProblems(Member m) {
+        try (Stream<String> lines = Files.lines(dir.resolve("logs/" + m.name() + ".log"))) {
+            List<String> problems = lines.filter(l -> l.startsWith("  - ")).map(l -> l.substring(4)).toList();
+            return problems.isEmpty() ? "" : ": " + String.join("; ", problems);
+        } catch (IOException | UncheckedIOException e) {
+            return "";
+        }
     }
 
     /** Every recorded process; {@code alive} is true only if the pid still runs the process recorded (same start time). */

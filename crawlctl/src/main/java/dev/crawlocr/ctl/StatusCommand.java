@@ -51,6 +51,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Connection db = root.db(); Admin admin = Kafka.admin(root.kafkaConfig())) {
+            root.checkSameCluster(admin);
             while (true) {
                 List<CrawlStatus> crawls = crawls(db, crawlId);
                 StringBuilder screen = new StringBuilder();

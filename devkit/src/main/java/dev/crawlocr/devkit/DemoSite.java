@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -44,6 +45,7 @@ public final class DemoSite implements AutoCloseable {
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Request> log = new ConcurrentLinkedQueue<>();
     private final int pagesPerImage;
+    private volatile long latencyMs;
 
     private DemoSite(String address, int port, int pages, int pagesPerImage, long seed, boolean korean) {
         this.pages = pages;
@@ -76,6 +78,12 @@ public final class DemoSite implements AutoCloseable {
     /** A site whose images are 70% Latin, 20% Hangul and 10% mixed, as {@link TextDesigns#generate} writes them. */
     public static DemoSite withKorean(String address, int port, int pages, int pagesPerImage, long seed) {
         return new DemoSite(address, port, pages, pagesPerImage, seed, true);
+    }
+
+    /** Every response from now on waits {@code latency} before it is sent: a slow host. */
+    public DemoSite withLatency(Duration latency) {
+        this.latencyMs = latency.toMillis();
+        return this;
     }
 
     /** The seed URL: page 0. */
@@ -127,6 +135,14 @@ public final class DemoSite implements AutoCloseable {
         log.add(new Request(path, System.nanoTime()));
         hits.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
         try (ex) {
+            if (latencyMs > 0) {
+                try {
+                    Thread.sleep(latencyMs); // the server's own slowness, on the request's virtual thread
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             if (path.equals("/robots.txt")) {
                 send(ex, 200, "text/plain", "User-agent: *\nDisallow: /private/\n".getBytes(StandardCharsets.UTF_8));
             } else if (path.equals("/")) {

@@ -38,11 +38,19 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Formats a new data directory under {@code dir} and starts the broker on {@code port} (0 picks a free one). */
     public static LocalKafka start(Path dir, int port) {
+        return start(dir, port, newClusterId());
+    }
+
+    /**
+     * Formats a data directory under {@code dir} for the cluster {@code clusterId} (a directory formatted before
+     * keeps its id) and starts the broker on {@code port} (0 picks a free one).
+     */
+    public static LocalKafka start(Path dir, int port, String clusterId) {
         try {
             Files.createDirectories(dir);
             int p = port == 0 ? Ports.free() : port;
             LocalKafka kafka = new LocalKafka(dir, p, Ports.free(), System.getProperty("java.class.path"));
-            kafka.format();
+            kafka.format(clusterId);
             kafka.startProcess();
             return kafka;
         } catch (IOException e) {
@@ -58,8 +66,16 @@ public final class LocalKafka implements AutoCloseable {
         return process.pid();
     }
 
-    private void format() throws IOException {
-        String clusterId = Uuid.randomUuid().toString(); // never starts with '-', which the tool would read as a flag
+    /** A new random Kafka cluster id. */
+    public static String newClusterId() {
+        String id;
+        do {
+            id = Uuid.randomUuid().toString();
+        } while (id.startsWith("-")); // the format tool would read it as a flag
+        return id;
+    }
+
+    private void format(String clusterId) throws IOException {
         Path props = dir.resolve("server.properties");
         Files.writeString(props, String.join("\n",
                 "process.roles=broker,controller",

@@ -11,6 +11,7 @@ import dev.crawlocr.common.config.CommonConfig;
 import dev.crawlocr.common.config.Config;
 import dev.crawlocr.common.config.ConfigDef;
 import dev.crawlocr.fetcher.http.Cidr;
+import dev.crawlocr.fetcher.politeness.HostGate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import java.util.Map;
  * @param textMaxChars         visible text kept per page in the page record
  * @param crawlDelayMax        largest robots.txt Crawl-delay honoured
  * @param crawlDelayOverCap    what to do when Crawl-delay is above the cap: DENY the host's URLs or CAP the delay
+ * @param unreachableCooldown  how long a host that stopped answering gets no requests (its queued tasks end at once)
  * @param politenessOverride   when true, every crawl's per-host delay is replaced by {@code minDelayOverride}
  */
 public record FetcherConfig(
@@ -49,6 +51,7 @@ public record FetcherConfig(
         int maxRetries,
         Duration retryBackoff,
         Duration retryAfterMax,
+        Duration unreachableCooldown,
         int maxRedirects,
         Duration robotsTtl,
         Duration robotsErrorTtl,
@@ -86,6 +89,8 @@ public record FetcherConfig(
             .define("FETCHER_RETRY_BACKOFF", DURATION, "1s", ConfigDef.positiveDuration(), "> 0", "First retry back-off; doubles per retry")
             .define("FETCHER_RETRY_AFTER_MAX", DURATION, "60s", ConfigDef.positiveDuration(), "> 0",
                     "Longest Retry-After waited for within a task; a longer one ends the task as FETCH_ERROR and defers the host")
+            .define("FETCHER_UNREACHABLE_COOLDOWN", DURATION, "30s", ConfigDef.positiveDuration(), "> 0",
+                    "How long a host gets no requests after " + HostGate.UNREACHABLE_AFTER + " in a row went unanswered; its queued tasks end at once")
             .define("FETCHER_MAX_REDIRECTS", INT, "5", ConfigDef.between(0, 50), "between 0 and 50",
                     "Redirect hops followed from one URL (each hop is its own task)")
             .define("FETCHER_ROBOTS_TTL", DURATION, "6h", ConfigDef.positiveDuration(), "> 0", "How long a fetched robots.txt is cached")
@@ -118,6 +123,7 @@ public record FetcherConfig(
                 c.bytes("FETCHER_PAGE_MAX_BYTES"), common.imageMaxBytes(), c.integer("FETCHER_TEXT_MAX_CHARS"),
                 c.list("FETCHER_PAGE_CONTENT_TYPES"), c.list("FETCHER_IMAGE_CONTENT_TYPES"),
                 c.integer("FETCHER_MAX_RETRIES"), c.duration("FETCHER_RETRY_BACKOFF"), c.duration("FETCHER_RETRY_AFTER_MAX"),
+                c.duration("FETCHER_UNREACHABLE_COOLDOWN"),
                 c.integer("FETCHER_MAX_REDIRECTS"), c.duration("FETCHER_ROBOTS_TTL"), c.duration("FETCHER_ROBOTS_ERROR_TTL"),
                 c.duration("FETCHER_CRAWL_DELAY_MAX"), c.string("FETCHER_CRAWL_DELAY_OVER_CAP"),
                 c.integer("FETCHER_URL_MAX_LENGTH"), c.integer("FETCHER_URL_MAX_REPEATED_SEGMENTS"), c.integer("FETCHER_MAX_OUTLINKS"),

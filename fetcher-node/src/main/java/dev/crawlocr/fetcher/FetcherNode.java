@@ -32,7 +32,7 @@ public final class FetcherNode implements NodeMain.Node {
     private final OpsServer ops;
     private final KafkaProducer<byte[], byte[]> producer;
     private final CrawlJobsView jobs;
-    private final FetchEngine engine;
+    private volatile FetchEngine engine; // read by the jobs view's thread, which starts before the constructor ends
     private final PipelineConsumer consumer;
     private volatile boolean closed;
 
@@ -44,7 +44,7 @@ public final class FetcherNode implements NodeMain.Node {
         }
         ops = new OpsServer(common.opsPort(), "fetcher-node");
         producer = Clients.producer(common, "fetcher");
-        jobs = new CrawlJobsView(common, "fetcher", null);
+        jobs = new CrawlJobsView(common, "fetcher", this::jobChanged);
         engine = new FetchEngine(config, this::job, ops.registry());
         Duration drain = config.totalTimeout().plusSeconds(15);
         consumer = new PipelineConsumer(
@@ -65,9 +65,16 @@ public final class FetcherNode implements NodeMain.Node {
         return new FetcherNode(config);
     }
 
+    /** A stopped crawl's queued tasks end at once, so they hold no place in a host's queue. */
+    private void jobChanged(CrawlJob job) {
+        FetchEngine e = engine; // null while the node is being built: nothing is queued yet
+        if (e != null && job.state() == CrawlJob.State.STOPPED) {
+            e.queues().stopCrawl(job.crawlId());
+        }
+    }
+
     private Optional<CrawlJob> job(String crawlId) {
-        Optional<CrawlJob> now = jobs.get(crawlId);
-        return now.isPresent() ? now : jobs.await(crawlId, config.jobWait());
+        return jobs.getWaitingOnce(crawlId, config.jobWait());
     }
 
     public FetcherConfig config() {

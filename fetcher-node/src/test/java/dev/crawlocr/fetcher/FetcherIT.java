@@ -128,7 +128,7 @@ class FetcherIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> crawl.results().size() == 5);
             Map<String, FetchResult> results = crawl.results();
             assertThat(results.get(site.url("/p0")).status()).isEqualTo(FetchStatus.FETCHED);
-            long handedBack = results.values().stream().filter(r -> r.status() == FetchStatus.FETCH_ERROR
+            long handedBack = results.values().stream().filter(r -> r.status() == FetchStatus.RETURNED
                     && r.reason().startsWith("handed back: the host moved to another fetcher")).count();
             long fetched = results.values().stream().filter(r -> r.status() == FetchStatus.FETCHED).count();
             assertThat(handedBack).isGreaterThanOrEqualTo(1);

@@ -61,7 +61,7 @@ class PolitenessIT {
             // play the writer: a task handed back on revocation is leased again
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 for (FetchResult r : crawl.allResults()) {
-                    if (r.status() == FetchStatus.FETCH_ERROR && r.reason().startsWith("handed back") && resent.add(r.url() + "@" + r.fetchedAtMs())) {
+                    if (r.status() == FetchStatus.RETURNED && r.reason().startsWith("handed back") && resent.add(r.url() + "@" + r.fetchedAtMs())) {
                         crawl.task(r.url(), UrlKind.PAGE, 0, System.currentTimeMillis() + 300_000);
                     }
                 }
@@ -77,7 +77,7 @@ class PolitenessIT {
                     assertThat(gap).as("gap before %s on %s (ms: %s)", hits.get(i).path(), s.hostKey(), gap / 1e6).isGreaterThanOrEqualTo(delayNanos);
                 }
             }
-            assertThat(crawl.allResults()).allSatisfy(r -> assertThat(r.status()).isIn(FetchStatus.FETCHED, FetchStatus.FETCH_ERROR));
+            assertThat(crawl.allResults()).allSatisfy(r -> assertThat(r.status()).isIn(FetchStatus.FETCHED, FetchStatus.RETURNED));
         } finally {
             if (a != null) {
                 a.close();

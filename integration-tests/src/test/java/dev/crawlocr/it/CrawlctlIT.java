@@ -51,7 +51,7 @@ class CrawlctlIT {
         LocalCluster cluster = new LocalCluster(Files.createTempDirectory("crawlocr-ctl"), home);
         try (DemoSite site = DemoSite.start(12, 3)) {
             cluster.start(new LocalCluster.Spec(1, 1, 1, false, 0, dbUrl, pg.user(), pg.password(),
-                    Map.of("FETCHER_ALLOW_NETWORKS", "127.0.0.0/8", "WRITER_COMPLETION_SETTLE", "2s")));
+                    Map.of("FETCHER_ALLOW_NETWORKS", "127.0.0.0/8")));
             List<String> common = List.of("--bootstrap-servers=" + cluster.bootstrapServers(), "--db-url=" + dbUrl,
                     "--db-user=" + pg.user(), "--db-password=" + pg.password());
 

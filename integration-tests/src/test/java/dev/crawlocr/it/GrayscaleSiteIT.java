@@ -37,7 +37,7 @@ class GrayscaleSiteIT {
         LocalCluster cluster = new LocalCluster(Files.createTempDirectory("crawlocr-gray"), home);
         try (DemoSite site = DemoSite.withKorean("127.0.0.1", 0, 120, 2, 11)) {
             cluster.start(new LocalCluster.Spec(1, 1, 1, false, 0, dbUrl, pg.user(), pg.password(),
-                    Map.of("FETCHER_ALLOW_NETWORKS", "127.0.0.0/8", "WRITER_COMPLETION_SETTLE", "2s")));
+                    Map.of("FETCHER_ALLOW_NETWORKS", "127.0.0.0/8")));
             List<String> common = List.of("--bootstrap-servers=" + cluster.bootstrapServers(), "--db-url=" + dbUrl,
                     "--db-user=" + pg.user(), "--db-password=" + pg.password());
 

@@ -42,8 +42,7 @@ class PipelineIT {
         Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "OPS_PORT", "0", "KAFKA_TOPIC_PARTITIONS", "4");
 
         try (DemoSite site = DemoSite.start(24, 2);
-             WriterNode writer = WriterNode.start(with(common, "DATABASE_URL", dbUrl, "DATABASE_USER", pg.user(), "DATABASE_PASSWORD", pg.password(),
-                     "WRITER_COMPLETION_SETTLE", "2s"));
+             WriterNode writer = WriterNode.start(with(common, "DATABASE_URL", dbUrl, "DATABASE_USER", pg.user(), "DATABASE_PASSWORD", pg.password()));
              FetcherNode fetcher = FetcherNode.start(with(common, "FETCHER_ALLOW_NETWORKS", "127.0.0.0/8"));
              AnalyzerNode analyzer = AnalyzerNode.start(common)) {
 
@@ -167,8 +166,7 @@ class PipelineIT {
             String dbUrl = pg.createDatabase(database);
             Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "OPS_PORT", "0", "KAFKA_TOPIC_PARTITIONS", "4");
             return new ScaleOut(bootstrap, dbUrl, pg, common,
-                    with(common, "DATABASE_URL", dbUrl, "DATABASE_USER", pg.user(), "DATABASE_PASSWORD", pg.password(),
-                            "WRITER_COMPLETION_SETTLE", "2s"),
+                    with(common, "DATABASE_URL", dbUrl, "DATABASE_USER", pg.user(), "DATABASE_PASSWORD", pg.password()),
                     with(common, "FETCHER_ALLOW_NETWORKS", "127.0.0.0/8"));
         }
     }

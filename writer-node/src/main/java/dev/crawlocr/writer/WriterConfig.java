@@ -17,6 +17,7 @@ import java.util.Map;
  * The writer's configuration, from environment variables or {@code --flags}. Immutable.
  *
  * @param databaseUrl        JDBC URL of the crawl database
+ * @param takeOver           claim the database for this broker's Kafka cluster although another cluster has it
  * @param poolSize           connections in the pool
  * @param sinkThreads        concurrent flusher threads (and transactions) per sink
  * @param batchSize          records written per transaction, per sink
@@ -33,7 +34,6 @@ import java.util.Map;
  * @param lease              how long a fetcher has for a URL before it is emitted again
  * @param maxAttempts        fetch attempts of a URL that keeps failing transiently (FETCH_ERROR)
  * @param retryDelay         wait before a URL that failed transiently is due again
- * @param completionSettle   how long a crawl must look finished before it is marked finished
  * @param completionInterval how often crawls are checked for completion
  */
 public record WriterConfig(
@@ -41,6 +41,7 @@ public record WriterConfig(
         String databaseUrl,
         String databaseUser,
         String databasePassword,
+        boolean takeOver,
         int poolSize,
         int sinkThreads,
         int batchSize,
@@ -57,13 +58,14 @@ public record WriterConfig(
         Duration lease,
         int maxAttempts,
         Duration retryDelay,
-        Duration completionSettle,
         Duration completionInterval) {
 
     public static final ConfigDef DEF = new ConfigDef().include(CommonConfig.DEF)
             .define("DATABASE_URL", STRING, "jdbc:postgresql://127.0.0.1:5432/crawlocr", "JDBC URL of the crawl database")
             .define("DATABASE_USER", STRING, "crawlocr", "Database user")
             .define("DATABASE_PASSWORD", PASSWORD, "crawlocr", "Database password")
+            .define("DATABASE_TAKE_OVER", BOOLEAN, "false",
+                    "Claim the database for this broker's Kafka cluster although another cluster has it (stop that one first)")
             .define("DATABASE_POOL_SIZE", INT, "16", ConfigDef.between(2, 200), "between 2 and 200", "Connections in the pool")
             .define("WRITER_SINK_THREADS", INT, "2", ConfigDef.between(1, 64), "between 1 and 64",
                     "Concurrent writer threads (and transactions) per sink; records with one key stay on one thread")
@@ -92,18 +94,16 @@ public record WriterConfig(
             .define("WRITER_MAX_ATTEMPTS", INT, "3", ConfigDef.between(1, 100), "between 1 and 100",
                     "Fetch attempts of a URL that keeps failing transiently")
             .define("WRITER_RETRY_DELAY", DURATION, "30s", "Wait before a transiently failed URL is due again")
-            .define("WRITER_COMPLETION_SETTLE", DURATION, "10s", "How long a crawl must look finished before it is marked finished")
-            .define("WRITER_COMPLETION_INTERVAL", DURATION, "1s", ConfigDef.positiveDuration(), "positive",
+            .define("WRITER_COMPLETION_INTERVAL", DURATION, "500ms", ConfigDef.positiveDuration(), "positive",
                     "How often running crawls are checked for completion");
 
     public static WriterConfig from(Config c) {
         return new WriterConfig(CommonConfig.from(c), c.string("DATABASE_URL"), c.string("DATABASE_USER"), c.string("DATABASE_PASSWORD"),
-                c.integer("DATABASE_POOL_SIZE"), c.integer("WRITER_SINK_THREADS"), c.integer("WRITER_BATCH_SIZE"), c.duration("WRITER_BATCH_LINGER"),
+                c.bool("DATABASE_TAKE_OVER"), c.integer("DATABASE_POOL_SIZE"), c.integer("WRITER_SINK_THREADS"), c.integer("WRITER_BATCH_SIZE"), c.duration("WRITER_BATCH_LINGER"),
                 c.integer("WRITER_QUEUE_CAPACITY"), c.duration("WRITER_DB_MAX_BACKOFF"), c.longValue("WRITER_REGISTRY_CACHE_SIZE"),
                 c.bool("WRITER_SCHEDULER_ENABLED"), c.duration("WRITER_SCHEDULER_INTERVAL"), c.integer("WRITER_SCHEDULER_BATCH"),
                 c.integer("WRITER_SCHEDULER_PER_HOST"), c.integer("WRITER_HOST_MAX_LEASED"), c.longValue("WRITER_FRONTIER_MAX_LAG"), c.duration("WRITER_LEASE"),
-                c.integer("WRITER_MAX_ATTEMPTS"), c.duration("WRITER_RETRY_DELAY"), c.duration("WRITER_COMPLETION_SETTLE"),
-                c.duration("WRITER_COMPLETION_INTERVAL"));
+                c.integer("WRITER_MAX_ATTEMPTS"), c.duration("WRITER_RETRY_DELAY"), c.duration("WRITER_COMPLETION_INTERVAL"));
     }
 
     public static Config parse(Map<String, String> env, String... args) {

@@ -2,7 +2,9 @@ package dev.crawlocr.writer;
 
 import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.config.Config;
+import dev.crawlocr.common.config.ConfigException;
 import dev.crawlocr.common.kafka.Clients;
+import dev.crawlocr.common.kafka.ClusterClaim;
 import dev.crawlocr.common.kafka.DeadLetters;
 import dev.crawlocr.common.kafka.PipelineConsumer;
 import dev.crawlocr.common.kafka.TopicAdmin;
@@ -20,6 +22,7 @@ import dev.crawlocr.writer.registry.UrlRegistry;
 import dev.crawlocr.writer.sink.CrawlSink;
 import dev.crawlocr.writer.sink.FetchResultSink;
 import dev.crawlocr.writer.sink.OcrSink;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +52,24 @@ public final class WriterNode implements NodeMain.Node {
     private final OpsServer ops;
     private final Database db;
 
+    /** Claims the database for this broker's cluster, or refuses to start when another cluster has it. */
+    private void claimDatabase(String clusterId) {
+        try {
+            db.inTransaction("claim-database", c -> {
+                ClusterClaim.claim(c, clusterId, config.takeOver(), config.databaseUrl(), config.common().bootstrapServers(),
+                        "DATABASE_TAKE_OVER=true (crawlctl cluster start --take-over)");
+                return null;
+            });
+        } catch (ClusterClaim.MismatchException e) {
+            throw new ConfigException(List.of(e.getMessage()));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot record the database's Kafka cluster: " + e.getMessage(), e);
+        }
+        if (config.takeOver()) {
+            log.warn("Database {} taken over for Kafka cluster {}", config.databaseUrl(), clusterId);
+        }
+    }
+
     public static WriterNode start(Map<String, String> env, String... args) {
         Config parsed = WriterConfig.parse(env, args);
         log.info("writer-node configuration:\n{}", parsed.describe());
@@ -68,6 +89,7 @@ public final class WriterNode implements NodeMain.Node {
             KafkaProducer<byte[], byte[]> producer = keep(Clients.producer(config.common(), "writer"));
             Admin admin = keep(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers(),
                     AdminClientConfig.CLIENT_ID_CONFIG, "writer-admin-" + config.common().nodeId())));
+            claimDatabase(ClusterClaim.clusterId(admin));
             ConsumerLag lag = new ConsumerLag(admin);
             DeadLetters deadLetters = new DeadLetters(producer, config.common().imageMaxBytes());
 
@@ -86,7 +108,7 @@ public final class WriterNode implements NodeMain.Node {
             if (scheduler != null) {
                 keep(scheduler);
             }
-            keep(new CompletionWatcher(db, lag, producer, config.completionSettle(), config.completionInterval(), metrics));
+            keep(new CompletionWatcher(db, producer, config.completionInterval(), metrics));
             consumers.forEach(c -> keep(c.start()));
             ops.readiness(() -> consumers.stream().allMatch(PipelineConsumer::isReady));
             log.info("writer-node started: database {}, scheduler {}", config.databaseUrl(), config.schedulerEnabled() ? "on" : "off");

@@ -3,12 +3,15 @@ package dev.crawlocr.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.message.CrawlEvent;
 import dev.crawlocr.common.message.CrawlJob;
+import dev.crawlocr.common.message.DiscoveredUrls;
+import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.Json;
 import dev.crawlocr.common.message.Politeness;
-import dev.crawlocr.common.Topics;
+import dev.crawlocr.common.message.UrlKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +41,29 @@ class CompletionIT {
                 await().during(Duration.ofSeconds(1)).atMost(5, TimeUnit.SECONDS).until(() -> events.poll().size() == 1);
                 assertThat(WriterKit.metric(writer, "writer_crawls_completed_total")).isEqualTo(1.0);
             }
+        }
+    }
+
+    @Test
+    void aCrawlWhoseLinksAreStillOnTheirWayIsNotComplete() {
+        try (WriterKit kit = new WriterKit()) {
+            kit.startWriter();
+            WriterKit.Frontier frontier = kit.frontier();
+            WriterKit.TopicReader events = kit.events();
+            kit.startCrawl(WriterKit.pageUrl(0));
+            FetchTask seed = frontier.await(WriterKit.pageUrl(0));
+            // The outcome arrives first and says one link record went before it; that record is still on its way.
+            FetchResult outcome = kit.page(seed, "Seed", "links to p1", List.of()).withLinkRecords(1);
+            kit.fetched(outcome);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> kit.count("SELECT count(*) FROM urls WHERE status = 'FETCHED'") == 1);
+            await().during(Duration.ofSeconds(2)).atMost(5, TimeUnit.SECONDS).until(() -> events.poll().isEmpty());
+            assertThat(kit.strings("SELECT state FROM crawls")).containsExactly("RUNNING");
+
+            kit.discovered(seed.url(), List.of(new DiscoveredUrls.Link(WriterKit.pageUrl(1), UrlKind.PAGE, 1)), outcome.fetchedAtMs(), 0);
+            FetchTask child = frontier.await(WriterKit.pageUrl(1));
+            kit.fetched(kit.page(child, "Child", "no links", List.of()));
+            await().atMost(10, TimeUnit.SECONDS).until(() -> !events.poll().isEmpty());
+            assertThat(kit.strings("SELECT state FROM crawls")).containsExactly("FINISHED");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.crawlocr.writer;
 
+import static org.awaitility.Awaitility.await;
 
 import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.Urls;
@@ -68,7 +69,6 @@ final class WriterKit implements AutoCloseable {
         env.put("DATABASE_PASSWORD", postgres.password());
         env.put("WRITER_BATCH_LINGER", "10ms");
         env.put("WRITER_SCHEDULER_INTERVAL", "100ms");
-        env.put("WRITER_COMPLETION_SETTLE", "1s");
         env.put("WRITER_COMPLETION_INTERVAL", "200ms");
         env.put("WRITER_DB_MAX_BACKOFF", "1s");
         for (int i = 0; i < extra.length; i += 2) {
@@ -105,8 +105,13 @@ final class WriterKit implements AutoCloseable {
     }
 
     void discovered(String source, List<DiscoveredUrls.Link> links) {
+        discovered(source, links, 0, 0);
+    }
+
+    /** Links a fetch found, as the fetcher sends them: record {@code part} of the fetch at {@code fetchedAtMs}. */
+    void discovered(String source, List<DiscoveredUrls.Link> links, long fetchedAtMs, int part) {
         String host = Urls.hostKey(links.get(0).url()).orElseThrow();
-        send(Topics.DISCOVERED, host, new DiscoveredUrls(DiscoveredUrls.SCHEMA, crawlId, host, source, links));
+        send(Topics.DISCOVERED, host, new DiscoveredUrls(DiscoveredUrls.SCHEMA, crawlId, host, source, links, fetchedAtMs, part));
     }
 
     static String text(String url, int chars) {
@@ -120,13 +125,13 @@ final class WriterKit implements AutoCloseable {
     FetchResult page(FetchTask task, String title, String text, List<String> images) {
         return new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.PAGE, task.depth(), FetchStatus.FETCHED, null,
                 task.url(), 200, "text/html", title, text, false, "hash-" + task.url().hashCode(), text.length(), 3, images, null,
-                System.currentTimeMillis(), 12, 1, task.maxRequests());
+                System.currentTimeMillis(), 12, 1, task.maxRequests(), 0);
     }
 
     FetchResult image(FetchTask task, String contentHash) {
         return new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.IMAGE, task.depth(), FetchStatus.FETCHED, null,
                 task.url(), 200, "image/png", null, null, false, contentHash, 2048, 0, List.of(), null, System.currentTimeMillis(), 7,
-                1, task.maxRequests());
+                1, task.maxRequests(), 0);
     }
 
     void fetched(FetchResult result) {
@@ -154,7 +159,7 @@ final class WriterKit implements AutoCloseable {
 
     /**
      * A generated site for a {@link FakeFetcher}: page i (the seed is page 0) links to pages 2i+1 and 2i+2 when
-     * they exist and shows image i % images. Images are "OCR'd" at once (the OCR result is produced before the
+     * they exist and shows image i % images; its links go out as two numbered records before its result. Images are "OCR'd" at once (the OCR result is produced before the
      * image's fetch result, as can happen in the pipeline). Every page and image is fetched with status FETCHED.
      */
     java.util.function.Consumer<FetchTask> site(int pages, int images) {
@@ -173,10 +178,11 @@ final class WriterKit implements AutoCloseable {
                 }
             }
             links.add(new DiscoveredUrls.Link(pageUrl(0), UrlKind.PAGE, task.depth() + 1));
-            discovered(task.url(), links);
             String img = imageUrl(i % images);
-            discovered(task.url(), List.of(new DiscoveredUrls.Link(img, UrlKind.IMAGE, task.depth() + 1)));
-            fetched(page(task, "Page " + i, text(task.url(), 600), List.of(img)));
+            FetchResult page = page(task, "Page " + i, text(task.url(), 600), List.of(img)).withLinkRecords(2);
+            discovered(task.url(), links, page.fetchedAtMs(), 0);
+            discovered(task.url(), List.of(new DiscoveredUrls.Link(img, UrlKind.IMAGE, task.depth() + 1)), page.fetchedAtMs(), 1);
+            fetched(page);
         };
     }
 
@@ -245,6 +251,14 @@ final class WriterKit implements AutoCloseable {
         }
     }
 
+    void execute(String sql) {
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
     List<String> strings(String sql) {
         List<String> out = new ArrayList<>();
         try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -265,6 +279,21 @@ final class WriterKit implements AutoCloseable {
             counts.put(t, count("SELECT count(*) FROM " + t + " WHERE crawl_id = '" + crawlId + "'"));
         }
         return counts;
+    }
+
+    /**
+     * Waits until the node's consumers have their partitions (/health/ready), so that closing it leaves its group
+     * cleanly instead of in the middle of joining, which would hold up the next writer's join.
+     */
+    static void awaitReady(WriterNode node) {
+        await().atMost(60, TimeUnit.SECONDS).until(() -> {
+            try (var client = java.net.http.HttpClient.newHttpClient()) {
+                return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.opsPort() + "/health/ready"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
     }
 
     /** The value of a Prometheus sample from the node's /metrics, e.g. "writer_db_retries_total{" ; 0 when absent. */

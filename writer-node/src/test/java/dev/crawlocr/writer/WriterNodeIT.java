@@ -47,7 +47,7 @@ class WriterNodeIT {
                 assertThat(kit.count("SELECT count(*) FROM ocr_results")).isEqualTo(1);
                 assertThat(kit.strings("SELECT status FROM urls")).containsOnly("FETCHED").hasSize(3);
             });
-            assertThat(kit.count("SELECT count(*) FROM crawls WHERE state = 'RUNNING'")).isEqualTo(1);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> kit.strings("SELECT state FROM crawls").equals(List.of("FINISHED")));
             assertThat(kit.count("SELECT count(*) FROM page_images")).isEqualTo(1);
             assertThat(kit.count("SELECT count(*) FROM urls WHERE length(url_hash) = 16 AND lease_until IS NULL AND next_fetch_at IS NULL"))
                     .isEqualTo(3);

@@ -74,7 +74,7 @@ public final class ImageHandler implements PipelineConsumer.Handler {
                                 }
                                 metrics.deadLettered(outcome.reason());
                                 return CompletableFuture.failedFuture(new RecordFailure(outcome.result().reason(), outcome.attempts(), null));
-                            });
+                            }, Clients.CONTINUATIONS);
                 });
     }
 

@@ -5,9 +5,11 @@ import dev.crawlocr.common.config.CommonConfig;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -20,10 +22,10 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.header.Headers;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kafka clients configured the one way the pipeline uses them: bytes in and out, durable produces, manual commits.
@@ -86,6 +88,18 @@ public final class Clients {
     /** Sends in all, counting the first. */
     public static final int SEND_ATTEMPTS = 8;
 
+    /**
+     * Where work that follows a send runs (delayed retries, continuations that must leave the producer's I/O thread):
+     * virtual threads, never the common {@code ForkJoinPool}, which the default async methods use and which other
+     * code in the same JVM may fill with blocking tasks (one JVM running every node).
+     */
+    public static final Executor CONTINUATIONS = Executors.newVirtualThreadPerTaskExecutor();
+
+    /** Runs a task on {@link #CONTINUATIONS} after {@code delay}. */
+    public static Executor after(long delay, TimeUnit unit) {
+        return CompletableFuture.delayedExecutor(delay, unit, CONTINUATIONS);
+    }
+
     private static void attempt(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record, int attempt,
                                 CompletableFuture<RecordMetadata> done) {
         Callback callback = (md, e) -> {
@@ -93,8 +107,7 @@ public final class Clients {
                 done.complete(md);
             } else if (attempt < SEND_ATTEMPTS && resendable(e)) {
                 log.warn("Send to {} failed (attempt {} of {}), sending again: {}", record.topic(), attempt, SEND_ATTEMPTS, e.toString());
-                CompletableFuture.delayedExecutor(Math.min(30, 1L << attempt), TimeUnit.SECONDS)
-                        .execute(() -> attempt(producer, record, attempt + 1, done));
+                after(Math.min(30, 1L << attempt), TimeUnit.SECONDS).execute(() -> attempt(producer, record, attempt + 1, done));
             } else {
                 done.completeExceptionally(e);
             }

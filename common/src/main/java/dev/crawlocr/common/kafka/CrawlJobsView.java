@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -39,6 +40,8 @@ public final class CrawlJobsView implements AutoCloseable {
     private volatile boolean caughtUp;
 
     /** @param listener called on the view's thread for every job record read (null for none) */
+    private final Set<String> waitedFor = ConcurrentHashMap.newKeySet();
+
     public CrawlJobsView(CommonConfig common, String clientId, Consumer<CrawlJob> listener) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrapServers());
@@ -99,7 +102,24 @@ public final class CrawlJobsView implements AutoCloseable {
         return Optional.ofNullable(jobs.get(crawlId));
     }
 
-    /** Waits up to {@code timeout} for a crawl to appear; jobs are produced before their seeds, so this is short. */
+    /**
+     * A crawl's job, waiting up to {@code timeout} for it the first time an unknown crawl is asked for (jobs are
+     * produced before their seeds, so that wait is short); later calls for a crawl already waited for answer at
+     * once, so a crawl missing from {@code crawl.jobs} holds up no caller for longer than one wait.
+     */
+    public Optional<CrawlJob> getWaitingOnce(String crawlId, Duration timeout) {
+        Optional<CrawlJob> job = get(crawlId);
+        if (job.isPresent() || !waitedFor.add(crawlId)) {
+            return job;
+        }
+        job = await(crawlId, timeout);
+        if (job.isEmpty()) {
+            log.warn("Crawl {} is not in crawl.jobs after {} ms; its work is handled without its settings", crawlId, timeout.toMillis());
+        }
+        return job;
+    }
+
+    /** Waits up to {@code timeout} for a crawl to appear. */
     public Optional<CrawlJob> await(String crawlId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (changed) {

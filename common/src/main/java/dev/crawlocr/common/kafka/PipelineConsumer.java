@@ -200,8 +200,7 @@ public final class PipelineConsumer implements AutoCloseable {
             } else {
                 log.warn("Cannot write dead letter for {}-{}@{} (try {}): {}", record.topic(), record.partition(), record.offset(),
                         tries, sendError.toString());
-                CompletableFuture.delayedExecutor(Math.min(30, 1L << Math.min(tries, 5)), TimeUnit.SECONDS)
-                        .execute(() -> deadLetter(record, pending, error, tries + 1));
+                Clients.after(Math.min(30, 1L << Math.min(tries, 5)), TimeUnit.SECONDS).execute(() -> deadLetter(record, pending, error, tries + 1));
             }
         });
     }

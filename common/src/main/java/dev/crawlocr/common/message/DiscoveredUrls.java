@@ -9,10 +9,12 @@ import java.util.List;
  * @param schema    required; {@link #SCHEMA}
  * @param crawlId   required
  * @param host      required; the key: lower-case host, with {@code :port} when not the scheme's default
- * @param sourceUrl the page they were found on; default null, for seeds
- * @param urls      default empty
+ * @param sourceUrl   the page they were found on; default null, for seeds
+ * @param urls        default empty
+ * @param fetchedAtMs the {@link FetchResult#fetchedAtMs} of the fetch that found them; default 0
+ * @param part        which of that fetch's {@link FetchResult#linkRecords} records this is, from 0; default 0
  */
-public record DiscoveredUrls(int schema, String crawlId, String host, String sourceUrl, List<Link> urls) {
+public record DiscoveredUrls(int schema, String crawlId, String host, String sourceUrl, List<Link> urls, long fetchedAtMs, int part) {
 
     public static final int SCHEMA = 1;
 
@@ -36,5 +38,11 @@ public record DiscoveredUrls(int schema, String crawlId, String host, String sou
         Check.text(crawlId, "crawlId");
         Check.text(host, "host");
         urls = Check.list(urls);
+        Check.atLeast(part, 0, "part");
+    }
+
+    /** URLs not yet tied to a fetch's records: seeds, or a page's links before {@code Emitter} numbers them. */
+    public DiscoveredUrls(int schema, String crawlId, String host, String sourceUrl, List<Link> urls) {
+        this(schema, crawlId, host, sourceUrl, urls, 0, 0);
     }
 }

@@ -29,6 +29,9 @@ import java.util.List;
  * @param requests      requests sent for this task (robots.txt and retries included); default 0
  * @param maxRequests   the task's {@link FetchTask#maxRequests}, echoed so the writer can return what was not used
  *                      to the crawl's request budget; default 0
+ * @param linkRecords   how many {@link DiscoveredUrls} records this fetch sent to {@code crawl.discovered} before this
+ *                      result, each carrying this result's {@code fetchedAtMs} and a part number below this; the
+ *                      crawl is not complete until all of them are registered; default 0
  */
 public record FetchResult(
         int schema,
@@ -52,7 +55,8 @@ public record FetchResult(
         long fetchedAtMs,
         long fetchMs,
         int requests,
-        int maxRequests) {
+        int maxRequests,
+        int linkRecords) {
 
     public static final int SCHEMA = 1;
 
@@ -66,18 +70,25 @@ public record FetchResult(
         finalUrl = finalUrl == null ? url : finalUrl;
         Check.atLeast(requests, 0, "requests");
         Check.atLeast(maxRequests, 0, "maxRequests");
+        Check.atLeast(linkRecords, 0, "linkRecords");
     }
 
     /** This result with the request count of its task. */
     public FetchResult withRequests(int sent, int allowed) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
-                truncated, contentHash, bytes, outlinkCount, imageUrls, redirectTo, fetchedAtMs, fetchMs, sent, allowed);
+                truncated, contentHash, bytes, outlinkCount, imageUrls, redirectTo, fetchedAtMs, fetchMs, sent, allowed, linkRecords);
+    }
+
+    /** This result with the number of link records sent before it. */
+    public FetchResult withLinkRecords(int records) {
+        return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
+                truncated, contentHash, bytes, outlinkCount, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests, maxRequests, records);
     }
 
     /** An outcome without content: an error, a denial or a redirect. */
     public static FetchResult failure(FetchTask task, FetchStatus status, int httpStatus, String reason, String redirectTo, long fetchMs) {
         return new FetchResult(SCHEMA, task.crawlId(), task.url(), task.kind(), task.depth(), status, reason, task.url(),
                 httpStatus, null, null, null, false, null, 0, 0, List.of(), redirectTo, System.currentTimeMillis(), fetchMs,
-                0, task.maxRequests());
+                0, task.maxRequests(), 0);
     }
 }

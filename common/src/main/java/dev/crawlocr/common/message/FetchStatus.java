@@ -10,8 +10,14 @@ public enum FetchStatus {
     FETCH_ERROR,
     /** Permanent failure: 4xx, refused content type, over a size cap, unparseable. */
     ERROR,
-    /** Not fetched on purpose: robots.txt, SSRF guard, scope, request budget or an expired lease. */
-    DENIED;
+    /** Not fetched on purpose: robots.txt, SSRF guard, scope, a page cap or the crawl's request budget, a stopped crawl. */
+    DENIED,
+    /**
+     * Not tried, for a reason of the fetcher's own: the host moved to another fetcher, the node is shutting down,
+     * the crawl's settings were not on {@code crawl.jobs} in time, the lease ran out before the host's turn, or the
+     * task's request allowance was spent. The URL goes back to the frontier and no attempt is charged for it.
+     */
+    RETURNED;
 
     public static FetchStatus fromHttpCode(int code) {
         if (code >= 200 && code < 300) {
@@ -24,10 +30,5 @@ public enum FetchStatus {
             return FETCH_ERROR;
         }
         return ERROR;
-    }
-
-    /** True when the URL is finished with and must not be leased again. */
-    public boolean isFinal() {
-        return this != FETCH_ERROR;
     }
 }

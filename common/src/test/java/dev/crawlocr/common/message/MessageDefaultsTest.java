@@ -128,6 +128,13 @@ class MessageDefaultsTest {
         assertThat(seeds.urls()).extracting(DiscoveredUrls.Link::url).isEqualTo(job.seeds());
     }
 
+    @Test
+    void aPartialPolitenessObjectWithTheShortDelayNameKeepsTheOtherDefaults() {
+        CrawlJob job = Json.decode(("{\"schema\":1,\"crawlId\":\"c\",\"state\":\"RUNNING\",\"seeds\":[\"http://a.example/\"],"
+                + "\"politeness\":{\"delayMs\":0},\"createdAt\":\"2026-11-22T00:00:00Z\"}").getBytes(StandardCharsets.UTF_8), CrawlJob.class);
+        assertThat(job.politeness()).isEqualTo(new Politeness(0, 1, 0, 0, 0));
+    }
+
     /** Adds every field of {@code node} (a value of {@code type}) to {@code out}, and those of the records inside it. */
     private static void collect(JsonNode node, Type type, List<Object> path, List<Field> out) {
         Class<?> raw = raw(type);

@@ -30,13 +30,25 @@ public final class FetchFailure extends Exception {
     }
 
     private final Kind kind;
+    private final boolean unanswered;
 
     public FetchFailure(Kind kind, String message, Throwable cause) {
+        this(kind, message, cause, false);
+    }
+
+    /** @param unanswered the host never answered: unresolvable, refused, or silent until a timeout before any response */
+    public FetchFailure(Kind kind, String message, Throwable cause, boolean unanswered) {
         super(message, cause);
         this.kind = kind;
+        this.unanswered = unanswered;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** True when the host never answered (see the constructor); a host that answers badly is not unanswered. */
+    public boolean unanswered() {
+        return unanswered;
     }
 }

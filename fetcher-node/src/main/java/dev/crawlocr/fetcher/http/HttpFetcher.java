@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -101,7 +102,9 @@ public final class HttpFetcher implements AutoCloseable {
             get.cancel();
         }, settings.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
         HttpResult result = null;
+        boolean responded = false;
         try (ClassicHttpResponse response = client.executeOpen(null, get, context)) {
+            responded = true;
             String remote = checkConnectedAddress(url, context, get);
             HttpEntity entity = response.getEntity();
             byte[] body = new byte[0];
@@ -129,31 +132,34 @@ public final class HttpFetcher implements AutoCloseable {
             if (result != null) {
                 return result; // releasing an aborted connection failed after the (cut) body was read: nothing is lost
             }
-            throw failure(e, timedOut.get());
+            throw failure(e, timedOut.get(), responded);
         } finally {
             deadline.cancel(false);
         }
     }
 
-    private FetchFailure failure(Exception failure, boolean timedOut) {
+    /** @param responded whether response headers arrived before the failure: a host that answered is not unanswered */
+    private FetchFailure failure(Exception failure, boolean timedOut, boolean responded) {
         try {
             throw failure;
         } catch (BlockedAddressException e) {
             return new FetchFailure(FetchFailure.Kind.BLOCKED, e.getMessage(), e);
         } catch (UnknownHostException e) {
-            return new FetchFailure(FetchFailure.Kind.DNS, "Unknown host: " + e.getMessage(), e);
+            return new FetchFailure(FetchFailure.Kind.DNS, "Unknown host: " + e.getMessage(), e, true);
         } catch (SocketTimeoutException e) {
-            return new FetchFailure(FetchFailure.Kind.TIMEOUT, "Timed out: " + e.getMessage(), e);
+            return new FetchFailure(FetchFailure.Kind.TIMEOUT, "Timed out: " + e.getMessage(), e, !responded);
         } catch (InterruptedIOException e) {
             if (timedOut) {
-                return new FetchFailure(FetchFailure.Kind.TIMEOUT, "Total timeout of " + settings.totalTimeout().toMillis() + " ms exceeded", e);
+                return new FetchFailure(FetchFailure.Kind.TIMEOUT, "Total timeout of " + settings.totalTimeout().toMillis() + " ms exceeded", e,
+                        !responded);
             }
-            return new FetchFailure(FetchFailure.Kind.NETWORK, "Interrupted: " + e.getMessage(), e);
+            return new FetchFailure(FetchFailure.Kind.NETWORK, "Interrupted: " + e.getMessage(), e, !responded && e instanceof ConnectTimeoutException);
         } catch (ConnectException e) {
-            return new FetchFailure(FetchFailure.Kind.NETWORK, "Connection refused: " + e.getMessage(), e);
+            return new FetchFailure(FetchFailure.Kind.NETWORK, "Connection refused: " + e.getMessage(), e, true);
         } catch (IOException | RuntimeException e) {
             if (timedOut && !(e instanceof BlockedConnectionException)) {
-                return new FetchFailure(FetchFailure.Kind.TIMEOUT, "Total timeout of " + settings.totalTimeout().toMillis() + " ms exceeded", e);
+                return new FetchFailure(FetchFailure.Kind.TIMEOUT, "Total timeout of " + settings.totalTimeout().toMillis() + " ms exceeded", e,
+                        !responded);
             }
             if (e instanceof BlockedConnectionException) {
                 return new FetchFailure(FetchFailure.Kind.BLOCKED, e.getMessage(), e);

@@ -16,9 +16,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Produces one task's outcome: its discovered links (to {@code crawl.discovered}, key host, at most
- * {@value #LINKS_PER_RECORD} links a record) and image bytes (to {@code crawl.images}, key content hash, metadata
- * in headers) first, and only once those are acknowledged its result (to {@code crawl.pages}, key URL), so a
- * writer that sees the result already has the links. A result too large for a record is shrunk (text and image
+ * {@value #LINKS_PER_RECORD} links a record, each numbered and stamped with the fetch's time) and image bytes (to
+ * {@code crawl.images}, key content hash, metadata in headers) first, and only once those are acknowledged its
+ * result (to {@code crawl.pages}, key URL), which says how many link records went before it, so a writer can tell
+ * when all of a fetch's links are registered. A result too large for a record is shrunk (text and image
  * list halved until it fits, marked truncated). The returned future completes when everything is acknowledged. Thread-safe.
  */
 public final class Emitter {
@@ -35,18 +36,19 @@ public final class Emitter {
 
     public CompletableFuture<Void> emit(Outcome outcome) {
         List<CompletableFuture<?>> first = new ArrayList<>();
+        int parts = 0;
         for (DiscoveredUrls d : outcome.discovered()) {
             List<DiscoveredUrls.Link> links = d.urls();
             for (int i = 0; i < links.size(); i += LINKS_PER_RECORD) {
                 DiscoveredUrls part = new DiscoveredUrls(d.schema(), d.crawlId(), d.host(), d.sourceUrl(),
-                        links.subList(i, Math.min(links.size(), i + LINKS_PER_RECORD)));
+                        links.subList(i, Math.min(links.size(), i + LINKS_PER_RECORD)), outcome.result().fetchedAtMs(), parts++);
                 first.add(Clients.send(producer, Topics.DISCOVERED, utf8(d.host()), Json.encode(part), new RecordHeaders()));
             }
         }
         for (Outcome.Image img : outcome.images()) {
             first.add(Clients.send(producer, Topics.IMAGES, utf8(img.meta().contentHash()), img.bytes(), img.meta().toHeaders()));
         }
-        FetchResult result = outcome.result();
+        FetchResult result = outcome.result().withLinkRecords(parts);
         return CompletableFuture.allOf(first.toArray(CompletableFuture[]::new))
                 .thenComposeAsync(v -> Clients.send(producer, Topics.PAGES, utf8(result.url()), encodeFitting(result), new RecordHeaders()), sender)
                 .thenApply(md -> null);
@@ -62,7 +64,7 @@ public final class Emitter {
                     cur.reason(), cur.finalUrl(), cur.httpStatus(),
                     cur.contentType(), cur.title() != null && cur.title().length() > 1000 ? cur.title().substring(0, 1000) : cur.title(),
                     text, true, cur.contentHash(), cur.bytes(), cur.outlinkCount(), images, cur.redirectTo(), cur.fetchedAtMs(), cur.fetchMs(),
-                    cur.requests(), cur.maxRequests());
+                    cur.requests(), cur.maxRequests(), cur.linkRecords());
             bytes = Json.encode(cur);
         }
         return bytes;

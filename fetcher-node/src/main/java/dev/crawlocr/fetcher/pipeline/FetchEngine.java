@@ -37,7 +37,7 @@ public final class FetchEngine implements AutoCloseable {
         Urls urls = new Urls(config.trackingParams());
         TrapGuard traps = new TrapGuard(config.urlMaxLength(), config.urlMaxRepeatedSegments());
         CrawlState crawls = new CrawlState();
-        PoliteRequests requests = new PoliteRequests(http, config.maxInflight(), metrics);
+        PoliteRequests requests = new PoliteRequests(http, config.maxInflight(), config.unreachableCooldown(), metrics);
         ContentHandler content = new ContentHandler(config, new PageParser(config.textMaxChars(), config.imageMaxBytes()),
                 new LinkSelector(urls, traps, config.maxOutlinks()), crawls, metrics);
         Redirects redirects = new Redirects(urls, traps, crawls, new GuardedDnsResolver(guard), config.maxRedirects(), metrics);

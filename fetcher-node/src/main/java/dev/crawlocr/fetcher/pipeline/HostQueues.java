@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Bounded in-memory queues of fetch tasks, one per host, each drained by its own virtual thread that starts at
  * most the crawl's {@code maxConnectionsPerHost} tasks at a time; the host's {@link HostGate} spaces the requests.
  * {@link #isFull()} tells the consumer loop to pause the frontier partitions. When partitions are revoked, their
- * hosts' queued tasks are handed back at once (a FETCH_ERROR outcome saying so, so the writer re-leases them),
+ * hosts' queued tasks are handed back at once (a RETURNED outcome, so the writer leases them again uncharged),
  * running tasks send no further request, and the hosts' gates are forgotten: a host that returns later starts
  * with a fresh gate and waits a full delay. Thread-safe.
  */
@@ -47,6 +47,8 @@ public final class HostQueues implements AutoCloseable {
         final HostGate gate;
         final ArrayDeque<Queued> queue = new ArrayDeque<>();
         boolean draining;
+        /** The task taken from the queue and waiting for a connection, if any. Guarded by this. */
+        Queued waiting;
         /** Removed from the map (revoked or idle): new tasks go to a fresh entry. Guarded by this. */
         boolean retired;
         volatile boolean handedBack;
@@ -139,17 +141,28 @@ public final class HostQueues implements AutoCloseable {
             Queued task = q;
             Optional<CrawlJob> job = jobs.apply(task.task().crawlId());
             if (job.isEmpty()) {
-                task.done().complete(TaskRunner.fail(task.task(), FetchStatus.FETCH_ERROR, 0,
-                        "unknown crawl " + task.task().crawlId() + ": no settings on crawl.jobs", System.nanoTime()));
+                task.done().complete(TaskRunner.fail(task.task(), FetchStatus.RETURNED, 0,
+                        "unknown crawl " + task.task().crawlId() + ": no settings on crawl.jobs yet", System.nanoTime()));
                 continue;
             }
             if (!politenessOverride) {
                 h.gate.assumeBudgetSpent(job.get().politeness().maxRequestsPerHostPerMinute());
             }
+            synchronized (h) {
+                h.waiting = task;
+            }
             try {
                 h.gate.acquireConnection(job.get().politeness().maxConnectionsPerHost());
             } catch (InterruptedException e) {
                 task.done().complete(handedBack(task.task()));
+                continue;
+            } finally {
+                synchronized (h) {
+                    h.waiting = null;
+                }
+            }
+            if (task.done().isDone()) { // ended while it waited (its crawl stopped)
+                h.gate.releaseConnection();
                 continue;
             }
             if (h.handedBack) {
@@ -157,10 +170,11 @@ public final class HostQueues implements AutoCloseable {
                 task.done().complete(handedBack(task.task()));
                 continue;
             }
+            CrawlJob current = jobs.apply(task.task().crawlId()).orElse(job.get()); // it may have stopped while this task waited
             Thread.ofVirtual().name("fetch-" + h.key).start(() -> {
                 Outcome outcome;
                 try {
-                    outcome = worker.run(task.task(), job.get(), h.gate, () -> h.handedBack);
+                    outcome = worker.run(task.task(), current, h.gate, () -> h.handedBack);
                 } catch (InterruptedException e) {
                     outcome = handedBack(task.task());
                 } catch (RuntimeException | Error e) {
@@ -199,8 +213,33 @@ public final class HostQueues implements AutoCloseable {
         }
     }
 
+    /** Ends the queued tasks of a stopped crawl at once, as DENIED "crawl stopped"; its running tasks finish. */
+    public void stopCrawl(String crawlId) {
+        List<Queued> dropped = new ArrayList<>();
+        int fromQueues = 0;
+        for (Host h : hosts.values()) {
+            synchronized (h) {
+                boolean atCap = h.queue.size() >= hostQueueMax;
+                int before = h.queue.size();
+                h.queue.removeIf(q -> q.task().crawlId().equals(crawlId) && dropped.add(q));
+                fromQueues += before - h.queue.size();
+                if (atCap && h.queue.size() < hostQueueMax) {
+                    hostsAtCap.decrementAndGet();
+                }
+                if (h.waiting != null && h.waiting.task().crawlId().equals(crawlId)) {
+                    dropped.add(h.waiting); // its drain thread lets go of the connection it gets
+                }
+            }
+        }
+        queued.addAndGet(-fromQueues);
+        dropped.forEach(q -> q.done().complete(TaskRunner.fail(q.task(), FetchStatus.DENIED, 0, TaskRunner.CRAWL_STOPPED, System.nanoTime())));
+        if (!dropped.isEmpty()) {
+            log.info("Crawl {} stopped: ended {} queued tasks", crawlId, dropped.size());
+        }
+    }
+
     private static Outcome handedBack(FetchTask task) {
-        return TaskRunner.fail(task, FetchStatus.FETCH_ERROR, 0, "handed back: the host moved to another fetcher before the fetch", System.nanoTime());
+        return TaskRunner.fail(task, FetchStatus.RETURNED, 0, "handed back: the host moved to another fetcher before the fetch", System.nanoTime());
     }
 
     private void forgetIdleHosts() {

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TaskRunner {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+    static final String CRAWL_STOPPED = "crawl stopped";
     static final String PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
     static final String IMAGE_ACCEPT = "image/png,image/jpeg,image/webp,image/gif,image/*;q=0.8";
 
@@ -53,10 +54,10 @@ public final class TaskRunner {
     public Outcome run(FetchTask task, CrawlJob job, HostGate gate, BooleanSupplier handedBack) throws InterruptedException {
         long started = System.nanoTime();
         if (System.currentTimeMillis() > task.leaseUntilMs()) {
-            return fail(task, FetchStatus.DENIED, 0, "lease expired before the fetch started", started);
+            return fail(task, FetchStatus.RETURNED, 0, "lease expired before the fetch started", started);
         }
         if (job.state() == CrawlJob.State.STOPPED) {
-            return fail(task, FetchStatus.DENIED, 0, "crawl stopped", started);
+            return fail(task, FetchStatus.DENIED, 0, CRAWL_STOPPED, started);
         }
         if (urls.normalize(task.url()).isEmpty()) {
             return fail(task, FetchStatus.ERROR, 0, "invalid task URL: not an absolute http(s) URL", started);
@@ -79,7 +80,7 @@ public final class TaskRunner {
                 return requests.get(robotsTurn, "robots", robotsUrl, "text/plain,*/*;q=0.5", 512 * 1024);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new NotAttempted(FetchStatus.FETCH_ERROR, "handed back: interrupted while fetching robots.txt");
+                throw new NotAttempted(FetchStatus.RETURNED, "handed back: interrupted while fetching robots.txt");
             }
         });
         switch (verdict.decision()) {
@@ -111,6 +112,11 @@ public final class TaskRunner {
             HttpResult r;
             try {
                 r = requests.get(turn, image ? "image" : "page", task.url(), accept, maxBytes);
+            } catch (NotAttempted e) {
+                if (lastProblem != null) { // a retry the task could not send: the server's failures are the outcome
+                    return fail(task, FetchStatus.FETCH_ERROR, lastStatus, lastProblem + " after " + attempt + " attempts; " + e.getMessage(), started);
+                }
+                throw e;
             } catch (FetchFailure f) {
                 log.debug("Fetch of {} failed (attempt {}): {}", task.url(), attempt + 1, f.getMessage());
                 if (f.kind() == FetchFailure.Kind.BLOCKED) {

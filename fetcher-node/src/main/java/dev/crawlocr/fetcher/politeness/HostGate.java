@@ -14,10 +14,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * arrivals closer than the delay, whatever the latency. A gate starts as if a request had just ended when it is
  * created, so a host that arrives at this node (start-up or rebalance) waits a full delay first; with a
  * per-minute budget it also starts with that budget spent, because the previous owner may have used it.
+ *
+ * <p>A host that stops answering is taken out for a while: after {@value #UNREACHABLE_AFTER} requests in a row end
+ * without any response (refused, unresolvable, or silent until a timeout), no request is sent to it for
+ * {@code cooldown}, so
+ * the tasks queued for it end at once instead of each waiting out its own timeouts and retries. The first request
+ * after the cool-down tries again; a response of any kind puts the host back.
  * Thread-safe; callers block (virtual threads).
  */
 public final class HostGate {
     private static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
+    /** Requests in a row without a response after which the host counts as unreachable. */
+    public static final int UNREACHABLE_AFTER = 3;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition connectionFreed = lock.newCondition();
@@ -27,6 +35,9 @@ public final class HostGate {
     private long notBefore;
     private int active;
     private volatile long lastUsed;
+    private int failuresInARow;
+    private long unreachableUntil;
+    private String lastFailure;
 
     private final long createdNanos;
     private boolean budgetSeeded;
@@ -124,6 +135,42 @@ public final class HostGate {
             if (untilNanos - notBefore > 0) {
                 notBefore = untilNanos;
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A request to the host got a response, whatever its status: the host answers. */
+    public void answered() {
+        lock.lock();
+        try {
+            failuresInARow = 0;
+            unreachableUntil = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A request to the host ended without a response; the host counts as unreachable for {@code cooldownNanos} after the last of {@value #UNREACHABLE_AFTER} in a row. */
+    public void unanswered(String problem, long cooldownNanos) {
+        lock.lock();
+        try {
+            lastFailure = problem;
+            if (++failuresInARow >= UNREACHABLE_AFTER) {
+                unreachableUntil = System.nanoTime() + cooldownNanos;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Why no request may be sent to the host now, or null when it may be tried. */
+    public String unreachable() {
+        lock.lock();
+        try {
+            return unreachableUntil - System.nanoTime() > 0
+                    ? "host unreachable: " + failuresInARow + " requests in a row without a response, the last: " + lastFailure
+                    : null;
         } finally {
             lock.unlock();
         }

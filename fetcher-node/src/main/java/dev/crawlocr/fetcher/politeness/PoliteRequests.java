@@ -6,16 +6,17 @@ import dev.crawlocr.fetcher.http.HttpFetcher;
 import dev.crawlocr.fetcher.http.HttpResult;
 import dev.crawlocr.fetcher.pipeline.FetcherMetrics;
 import dev.crawlocr.fetcher.pipeline.NotAttempted;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * The only way the fetcher sends a request. In order: the host must still be owned here, the task's request
- * allowance (its share of the crawl's request budget, set by the writer) must allow one more, the host's gate must
- * give a turn before the task's lease ends, and a global in-flight permit must be free. Then the request is sent
- * and counted. Thread-safe.
+ * The only way the fetcher sends a request. In order: the host must still be owned here and answering (see
+ * {@link HostGate}), the task's request allowance (its share of the crawl's request budget, set by the writer) must
+ * allow one more, the host's gate must give a turn before the task's lease ends, and a global in-flight permit must
+ * be free. Then the request is sent and counted, and whether the host answered is told to its gate. Thread-safe.
  */
 public final class PoliteRequests {
 
@@ -29,10 +30,13 @@ public final class PoliteRequests {
 
     private final HttpFetcher http;
     private final Semaphore inflight;
+    private final Duration unreachableCooldown;
     private final FetcherMetrics metrics;
 
-    public PoliteRequests(HttpFetcher http, int maxInflight, FetcherMetrics metrics) {
+    /** @param unreachableCooldown how long a host that stopped answering gets no requests */
+    public PoliteRequests(HttpFetcher http, int maxInflight, Duration unreachableCooldown, FetcherMetrics metrics) {
         this.http = http;
+        this.unreachableCooldown = unreachableCooldown;
         this.inflight = new Semaphore(maxInflight);
         this.metrics = metrics;
         io.micrometer.core.instrument.Gauge.builder("fetcher.requests.inflight", this, r -> maxInflight - r.inflight.availablePermits())
@@ -48,25 +52,30 @@ public final class PoliteRequests {
      */
     public HttpResult get(Turn turn, String kind, String url, String accept, long maxBytes) throws FetchFailure, InterruptedException {
         if (turn.handedBack().getAsBoolean()) {
-            throw new NotAttempted(FetchStatus.FETCH_ERROR, "handed back: the host moved to another fetcher before the request");
+            throw new NotAttempted(FetchStatus.RETURNED, "handed back: the host moved to another fetcher before the request");
+        }
+        String unreachable = turn.gate().unreachable();
+        if (unreachable != null) {
+            throw new NotAttempted(FetchStatus.FETCH_ERROR, unreachable);
         }
         if (turn.maxRequests() > 0 && turn.sent().get() >= turn.maxRequests()) {
-            // a transient failure: the writer leases the URL again, with a new allowance, while the crawl's budget lasts
-            throw new NotAttempted(FetchStatus.FETCH_ERROR, "request allowance of the task spent (" + turn.maxRequests()
+            // the writer leases the URL again, with a new allowance, while the crawl's budget lasts
+            throw new NotAttempted(FetchStatus.RETURNED, "request allowance of the task spent (" + turn.maxRequests()
                     + " requests, robots.txt included)");
         }
         long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(turn.leaseUntilMs() - System.currentTimeMillis());
         long waited = turn.gate().awaitTurn(TimeUnit.MILLISECONDS.toNanos(turn.delayMs()), turn.perMinuteBudget(), deadlineNanos);
         if (waited < 0) {
             if (turn.gate().deferredPast(deadlineNanos)) {
-                // a transient failure the writer retries later and counts, not a lost lease to hand out again at once
-                throw new NotAttempted(FetchStatus.FETCH_ERROR, "host deferred by the server (Retry-After or robots.txt) beyond the lease");
+                // the server's doing (Retry-After, robots.txt, or failures that backed the host off): retried later and counted
+                throw new NotAttempted(FetchStatus.FETCH_ERROR, "host deferred by the server (Retry-After, robots.txt or back-off after failures)"
+                        + " beyond the lease");
             }
-            throw new NotAttempted(FetchStatus.DENIED, "lease expired before the host's politeness turn");
+            throw new NotAttempted(FetchStatus.RETURNED, "lease expired before the host's politeness turn");
         }
         metrics.politenessWait(waited);
         if (turn.handedBack().getAsBoolean()) {
-            throw new NotAttempted(FetchStatus.FETCH_ERROR, "handed back: the host moved to another fetcher before the request");
+            throw new NotAttempted(FetchStatus.RETURNED, "handed back: the host moved to another fetcher before the request");
         }
         turn.sent().incrementAndGet();
         inflight.acquire();
@@ -74,9 +83,15 @@ public final class PoliteRequests {
         try {
             HttpResult r = http.get(url, accept, maxBytes);
             metrics.request(kind, r.status(), r.body().length, System.nanoTime() - start);
+            turn.gate().answered();
             return r;
         } catch (FetchFailure f) {
             metrics.request(kind, 0, 0, System.nanoTime() - start);
+            if (f.unanswered()) {
+                turn.gate().unanswered(f.getMessage(), unreachableCooldown.toNanos());
+            } else {
+                turn.gate().answered(); // badly, but the host is there
+            }
             throw f;
         } finally {
             inflight.release();

@@ -121,7 +121,7 @@ class HostQueuesTest {
         assertThat(all.getFirst().join().result().status()).as("the running task finishes").isEqualTo(FetchStatus.FETCHED);
         List<FetchResult> handedBack = all.stream().skip(1).map(f -> f.join().result()).toList();
         assertThat(handedBack).allSatisfy(r -> {
-            assertThat(r.status()).isEqualTo(FetchStatus.FETCH_ERROR);
+            assertThat(r.status()).isEqualTo(FetchStatus.RETURNED);
             assertThat(r.reason()).startsWith("handed back: the host moved to another fetcher");
         });
         assertThat(s.count("/p1") + s.count("/p2") + s.count("/p3") + s.count("/p4")).isZero();
@@ -134,7 +134,7 @@ class HostQueuesTest {
         engines.crawl("c", s.url("/"));
         FetchTask expired = new FetchTask(FetchTask.SCHEMA, "c", s.url("/p"), s.hostKey(), UrlKind.PAGE, 0, 2, System.currentTimeMillis() - 1);
         FetchResult r = engines.engine.submit(expired, 0).join().result();
-        assertThat(r.status()).isEqualTo(FetchStatus.DENIED);
+        assertThat(r.status()).isEqualTo(FetchStatus.RETURNED);
         assertThat(r.reason()).isEqualTo("lease expired before the fetch started");
 
         engines.job(engines.crawl("stopped", s.url("/")).withState(CrawlJob.State.STOPPED));
@@ -142,8 +142,8 @@ class HostQueuesTest {
         assertThat(stopped.status()).isEqualTo(FetchStatus.DENIED);
         assertThat(stopped.reason()).isEqualTo("crawl stopped");
         FetchResult unknown = engines.fetch("nope", s.url("/p")).result();
-        assertThat(unknown.status()).isEqualTo(FetchStatus.FETCH_ERROR);
-        assertThat(unknown.reason()).isEqualTo("unknown crawl nope: no settings on crawl.jobs");
+        assertThat(unknown.status()).isEqualTo(FetchStatus.RETURNED);
+        assertThat(unknown.reason()).isEqualTo("unknown crawl nope: no settings on crawl.jobs yet");
 
         FetchTask invalid = new FetchTask(FetchTask.SCHEMA, "c", "ftp://x/y", "x", UrlKind.PAGE, 0, 1, System.currentTimeMillis() + 60_000);
         FetchResult bad = engines.engine.submit(invalid, 0).join().result();
@@ -159,7 +159,7 @@ class HostQueuesTest {
         engines.crawl("c", List.of(s.url("/")), CrawlScope.defaults(), new Politeness(5_000, 1, 0, 0, 0));
         FetchTask shortLease = new FetchTask(FetchTask.SCHEMA, "c", s.url("/p"), s.hostKey(), UrlKind.PAGE, 0, 1, System.currentTimeMillis() + 1_000);
         FetchResult r = engines.engine.submit(shortLease, 0).join().result();
-        assertThat(r.status()).isEqualTo(FetchStatus.DENIED);
+        assertThat(r.status()).isEqualTo(FetchStatus.RETURNED);
         assertThat(r.reason()).isEqualTo("lease expired before the host's politeness turn");
         assertThat(s.hits()).isEmpty();
     }
@@ -175,7 +175,7 @@ class HostQueuesTest {
 
         FetchResult robotsOnly = engines.engine.submit(new FetchTask(FetchTask.SCHEMA, "c", s.url("/p"), s.hostKey(), UrlKind.PAGE,
                 0, 1, lease, 1), 0).join().result();
-        assertThat(robotsOnly.status()).as("robots.txt took the only request").isEqualTo(FetchStatus.FETCH_ERROR);
+        assertThat(robotsOnly.status()).as("robots.txt took the only request").isEqualTo(FetchStatus.RETURNED);
         assertThat(robotsOnly.reason()).isEqualTo("request allowance of the task spent (1 requests, robots.txt included)");
         assertThat(robotsOnly.requests()).isEqualTo(1);
         assertThat(robotsOnly.maxRequests()).isEqualTo(1);

@@ -143,7 +143,7 @@ class RobotsBehaviourTest {
         FetchTask first = new FetchTask(FetchTask.SCHEMA, "c", site.url("/a"), site.hostKey(), UrlKind.PAGE, 0, 1,
                 System.currentTimeMillis() + 60_000, 1);
         FetchResult robotsOnly = engines.engine.submit(first, 0).join().result();
-        assertThat(robotsOnly.status()).isEqualTo(FetchStatus.FETCH_ERROR);
+        assertThat(robotsOnly.status()).isEqualTo(FetchStatus.RETURNED);
         assertThat(robotsOnly.requests()).isEqualTo(1);
         assertThat(site.count("/a")).isZero();
         FetchResult page = fetch("/a");

@@ -73,7 +73,6 @@ class FaultToleranceIT {
                 "KAFKA_TOPIC_PARTITIONS", "12",
                 "KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "8000",
                 "KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS", "1000",
-                "WRITER_COMPLETION_SETTLE", "3s",
                 "WRITER_LEASE", "20s",
                 "ANALYZER_WORKERS", "1")));
         jobs = new CrawlJobs(new CommonConfig(cluster.bootstrapServers(), true, 12, 10 << 20, 0, "faults"));

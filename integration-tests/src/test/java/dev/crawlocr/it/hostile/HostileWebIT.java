@@ -53,7 +53,7 @@ class HostileWebIT {
                 Map.entry("FETCHER_PAGE_MAX_BYTES", Long.toString(PAGE_MAX)),
                 Map.entry("FETCHER_MAX_OUTLINKS", "100"),
                 Map.entry("IMAGE_MAX_BYTES", Long.toString(IMAGE_MAX)));
-        Map<String, String> writerEnv = Map.of("WRITER_COMPLETION_SETTLE", "2s", "WRITER_COMPLETION_INTERVAL", "500ms",
+        Map<String, String> writerEnv = Map.of("WRITER_COMPLETION_INTERVAL", "500ms",
                 "WRITER_RETRY_DELAY", "1s", "WRITER_MAX_ATTEMPTS", "2", "WRITER_LEASE", "60s", "WRITER_SCHEDULER_INTERVAL", "100ms",
                 "IMAGE_MAX_BYTES", Long.toString(IMAGE_MAX));
         Map<String, String> analyzerEnv = Map.of("IMAGE_MAX_BYTES", Long.toString(IMAGE_MAX), "OCR_TIMEOUT", "20s");

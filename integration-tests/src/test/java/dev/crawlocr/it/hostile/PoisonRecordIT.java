@@ -38,7 +38,7 @@ class PoisonRecordIT {
 
     @Test
     void poisonRecordsAreDeadLetteredAndTheConsumersGoOn() throws Exception {
-        Map<String, String> writerEnv = Map.of("WRITER_COMPLETION_SETTLE", "2s", "WRITER_COMPLETION_INTERVAL", "500ms",
+        Map<String, String> writerEnv = Map.of("WRITER_COMPLETION_INTERVAL", "500ms",
                 "WRITER_SCHEDULER_INTERVAL", "100ms", "IMAGE_MAX_BYTES", Integer.toString(IMAGE_MAX));
         // The fetcher keeps the default IMAGE_MAX_BYTES: it keeps up to 1 MB of a record in a dead letter, and its
         // producer's request size is IMAGE_MAX_BYTES + 64 KB, so a cap below 1 MB leaves such a dead letter unsendable.

@@ -24,17 +24,19 @@ import java.util.Set;
 /**
  * Leases due URLs in one transaction. Due means {@code next_fetch_at <= now()} in a RUNNING crawl: new URLs,
  * URLs whose lease expired (while LEASED, next_fetch_at is the lease end), retries and recrawls. A round reads
- * the oldest {@code 20 x batch} due URLs without locking them, keeps at most {@code perHost} per host and
- * {@code batch} in all, skips hosts that already have {@code hostLeased} unexpired leases, and locks only those
- * ({@code FOR UPDATE SKIP LOCKED}, re-checking that they are still due), so several writers never lease one URL
- * twice and a round dirties only the rows it leases.
+ * each running crawl's oldest due URLs (a window of {@code 20 x batch} shared among the crawls, at least
+ * {@code batch} each) without locking them, keeps at most {@code perHost} per host, skips hosts that already have
+ * {@code hostLeased} unexpired leases, takes {@code batch} in all by turns (each crawl's first, then each crawl's
+ * second...), so no crawl's backlog holds up another's, and locks only those ({@code FOR UPDATE SKIP LOCKED},
+ * re-checking that they are still due), so several writers never lease one URL twice and a round dirties only the
+ * rows it leases.
  *
  * <p>Crawls with page caps or a request budget are locked first ({@code FOR UPDATE} on their {@code crawls} row,
  * in id order), so the writers lease their URLs one round at a time and each round sees the others' leases;
  * {@link CrawlLimits} then decides each URL: leased, refused (returned as a DENIED outcome, leased so that no round
  * takes it again before the outcome is recorded), or left to wait ({@value #WAIT_SECONDS} s, so that it leaves the
- * head of the queue). Known limit: a host with a backlog older than other hosts' URLs fills much of the window, so
- * other hosts wait for it.
+ * head of the queue). Known limit: within one crawl, a host with a backlog older than other hosts' URLs fills much of
+ * the crawl's window, so its other hosts wait for it.
  */
 public final class Leases {
     static final int WAIT_SECONDS = 2;
@@ -51,12 +53,13 @@ public final class Leases {
 
     private static final String DUE = """
             WITH cand AS (
-                SELECT u.crawl_id, u.url_hash, u.host, u.next_fetch_at
-                FROM urls u
-                WHERE u.next_fetch_at <= now() AND (? OR u.status <> 'LEASED')
-                  AND u.crawl_id IN (SELECT id FROM crawls WHERE state = 'RUNNING')
-                ORDER BY u.next_fetch_at
-                LIMIT ?
+                SELECT d.* FROM crawls c CROSS JOIN LATERAL (
+                    SELECT u.crawl_id, u.url_hash, u.host, u.next_fetch_at
+                    FROM urls u
+                    WHERE u.crawl_id = c.id AND u.next_fetch_at <= now() AND (? OR u.status <> 'LEASED')
+                    ORDER BY u.next_fetch_at
+                    LIMIT ?) d
+                WHERE c.state = 'RUNNING'
             ), busy AS (
                 SELECT u.crawl_id, u.host, count(*) AS leased
                 FROM urls u
@@ -64,11 +67,14 @@ public final class Leases {
                   AND (u.crawl_id, u.host) IN (SELECT crawl_id, host FROM cand)
                 GROUP BY u.crawl_id, u.host
             ), chosen AS (
-                SELECT r.crawl_id, r.url_hash FROM (
-                    SELECT cand.*, row_number() OVER (PARTITION BY crawl_id, host ORDER BY next_fetch_at) AS rn FROM cand
-                ) r LEFT JOIN busy b ON b.crawl_id = r.crawl_id AND b.host = r.host
-                WHERE r.rn <= ? AND r.rn + coalesce(b.leased, 0) <= ?
-                ORDER BY r.next_fetch_at
+                SELECT e.crawl_id, e.url_hash FROM (
+                    SELECT r.crawl_id, r.url_hash, r.next_fetch_at,
+                           row_number() OVER (PARTITION BY r.crawl_id ORDER BY r.next_fetch_at) AS turn
+                    FROM (SELECT cand.*, row_number() OVER (PARTITION BY crawl_id, host ORDER BY next_fetch_at) AS rn FROM cand) r
+                    LEFT JOIN busy b ON b.crawl_id = r.crawl_id AND b.host = r.host
+                    WHERE r.rn <= ? AND r.rn + coalesce(b.leased, 0) <= ?
+                ) e
+                ORDER BY e.turn, e.next_fetch_at
                 LIMIT ?
             )
             SELECT u.crawl_id, u.url_hash, u.url, u.host, u.kind, u.depth, u.attempts, u.status
@@ -76,6 +82,8 @@ public final class Leases {
             WHERE u.next_fetch_at <= now()
             ORDER BY u.next_fetch_at
             FOR UPDATE OF u SKIP LOCKED""";
+
+    private static final String RUNNING = "SELECT count(*) FROM crawls WHERE state = 'RUNNING'";
 
     private static final String CRAWL_USAGE = """
             SELECT crawl_id,
@@ -198,9 +206,14 @@ public final class Leases {
 
     private static List<Due> due(Connection c, int batch, int perHost, int hostLeased, boolean reclaimExpired) throws SQLException {
         List<Due> due = new ArrayList<>();
+        int running;
+        try (PreparedStatement ps = c.prepareStatement(RUNNING); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            running = Math.max(1, rs.getInt(1));
+        }
         try (PreparedStatement ps = c.prepareStatement(DUE)) {
             ps.setBoolean(1, reclaimExpired);
-            ps.setInt(2, Math.max(batch * 20, 1000));
+            ps.setInt(2, Math.max(batch, Math.max(batch * 20, 1000) / running));
             ps.setInt(3, perHost);
             ps.setInt(4, hostLeased);
             ps.setInt(5, batch);

@@ -5,7 +5,6 @@ import dev.crawlocr.common.kafka.Clients;
 import dev.crawlocr.common.message.CrawlEvent;
 import dev.crawlocr.common.message.Json;
 import dev.crawlocr.writer.db.Database;
-import dev.crawlocr.writer.frontier.ConsumerLag;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -14,54 +13,57 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Marks crawls finished. A RUNNING crawl without a recrawl interval is idle when it has URLs, none of them is
- * QUEUED, LEASED or waiting for a retry, and the pipeline is drained: the fetchers' lag on the frontier, the
- * analyzers' on images and the writers' on discovered, pages and OCR are all zero (lags are read upstream first,
- * then the database). A crawl idle at every check for {@code settle} is marked FINISHED by exactly one writer
- * ({@code UPDATE ... WHERE state = 'RUNNING' RETURNING}), which then publishes a COMPLETED {@link CrawlEvent} with
- * its {@link CrawlCounts} to {@code crawl.events}. An event whose publication failed is sent again later.
- * Note that lags are per topic, not per crawl: a busy crawl delays the completion of the others.
+ * Marks crawls finished, each on its own evidence in the database, so no other crawl's backlog, slow hosts or lag
+ * can delay it. A RUNNING crawl without a recrawl interval is complete when it has URLs and
+ * <ul>
+ *   <li>none of them is QUEUED, LEASED or waiting for a retry (an outcome on its way keeps its URL LEASED);</li>
+ *   <li>every fetch's links are registered: no URL's outcome counts more link records than the registry noted for
+ *       that fetch (the links travel apart from the outcome, on {@code crawl.discovered});</li>
+ *   <li>every fetched image has an OCR result (OK or FAILED).</li>
+ * </ul>
+ * The check and the change to FINISHED are one statement ({@code UPDATE ... WHERE state = 'RUNNING' AND <complete>
+ * RETURNING}), so it sees one snapshot and exactly one writer finishes a crawl; that writer then publishes a
+ * COMPLETED {@link CrawlEvent} with its {@link CrawlCounts} to {@code crawl.events}. Checks run every
+ * {@code interval}. An event whose publication failed is sent again later.
  */
 public final class CompletionWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CompletionWatcher.class);
 
-    private static final String IDLE = """
-            SELECT c.id FROM crawls c
-            WHERE c.state = 'RUNNING' AND c.recrawl_interval_s = 0
-              AND EXISTS (SELECT 1 FROM urls u WHERE u.crawl_id = c.id)
-              AND NOT EXISTS (SELECT 1 FROM urls u WHERE u.crawl_id = c.id
-                              AND (u.status IN ('QUEUED', 'LEASED') OR (u.status = 'FETCH_ERROR' AND u.next_fetch_at IS NOT NULL)))""";
-    private static final String FINISH = "UPDATE crawls SET state = 'FINISHED', finished_at = now() WHERE id = ? AND state = 'RUNNING' RETURNING id";
+    /** True for crawl {@code c} when it is complete; see the class comment. */
+    private static final String COMPLETE = """
+            EXISTS (SELECT 1 FROM urls u WHERE u.crawl_id = c.id)
+            AND NOT EXISTS (SELECT 1 FROM urls u WHERE u.crawl_id = c.id
+                            AND (u.status IN ('QUEUED', 'LEASED') OR (u.status = 'FETCH_ERROR' AND u.next_fetch_at IS NOT NULL)))
+            AND NOT EXISTS (SELECT 1 FROM urls u WHERE u.crawl_id = c.id AND u.link_records > 0
+                            AND u.link_records > (SELECT count(*) FROM link_records l
+                                                  WHERE l.crawl_id = u.crawl_id AND l.url_hash = u.url_hash AND l.fetched_at = u.fetched_at))
+            AND NOT EXISTS (SELECT 1 FROM images i WHERE i.crawl_id = c.id AND i.status = 'FETCHED'
+                            AND NOT EXISTS (SELECT 1 FROM ocr_results o WHERE o.crawl_id = i.crawl_id AND o.content_hash = i.content_hash))""";
+    private static final String FINISH = "UPDATE crawls c SET state = 'FINISHED', finished_at = now()\n"
+            + "WHERE c.state = 'RUNNING' AND c.recrawl_interval_s = 0 AND " + COMPLETE + "\nRETURNING c.id";
     private static final String UNSENT = """
             SELECT id FROM crawls WHERE state = 'FINISHED' AND completion_sent_at IS NULL AND finished_at < now() - interval '1 minute'""";
     private static final String SENT = "UPDATE crawls SET completion_sent_at = now() WHERE id = ?";
 
     private final Database db;
-    private final ConsumerLag lag;
     private final Producer<byte[], byte[]> producer;
-    private final Duration settle;
     private final Duration interval;
-    private final Map<String, Long> idleSince = new HashMap<>();
     private final Counter completed;
     private final Thread thread;
     private volatile boolean running = true;
 
-    public CompletionWatcher(Database db, ConsumerLag lag, Producer<byte[], byte[]> producer, Duration settle, Duration interval,
-                             MeterRegistry metrics) {
+    public CompletionWatcher(Database db, Producer<byte[], byte[]> producer, Duration interval, MeterRegistry metrics) {
         this.db = db;
-        this.lag = lag;
         this.producer = producer;
-        this.settle = settle;
         this.interval = interval;
         this.completed = Counter.builder("writer.crawls.completed").description("Crawls marked finished by this writer").register(metrics);
         this.thread = Thread.ofPlatform().name("completion-watcher").daemon().start(this::run);
@@ -85,7 +87,6 @@ public final class CompletionWatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                idleSince.clear();
                 if (!running) {
                     return;
                 }
@@ -99,57 +100,24 @@ public final class CompletionWatcher implements AutoCloseable {
         }
     }
 
+    /** Finishes every complete crawl and publishes its completion. */
     void check() throws Exception {
-        if (idleCrawls().isEmpty() || !pipelineDrained()) {
-            idleSince.clear();
-            return;
-        }
-        List<String> idle = idleCrawls(); // read after the lags: anything in flight was either in a topic or pending here
-        idleSince.keySet().retainAll(Set.copyOf(idle));
-        long now = System.nanoTime();
-        for (String crawlId : idle) {
-            long since = idleSince.computeIfAbsent(crawlId, k -> now);
-            if (now - since >= settle.toNanos()) {
-                idleSince.remove(crawlId);
-                finish(crawlId);
-            }
-        }
-    }
-
-    private List<String> idleCrawls() throws SQLException {
-        return db.inTransaction("completion-check", c -> {
-            List<String> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(IDLE); ResultSet rs = ps.executeQuery()) {
+        Map<String, Map<String, Long>> finished = db.inTransaction("completion-finish", c -> {
+            Map<String, Map<String, Long>> done = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(FINISH); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getString(1));
+                    done.put(rs.getString(1), null);
                 }
             }
-            return ids;
-        });
-    }
-
-    private boolean pipelineDrained() throws InterruptedException {
-        return lag.lag(Topics.GROUP_FETCHER, Topics.FRONTIER) == 0
-                && lag.lag(Topics.GROUP_ANALYZER, Topics.IMAGES) == 0
-                && lag.lag(Topics.GROUP_WRITER, List.of(Topics.DISCOVERED, Topics.PAGES, Topics.OCR)) == 0;
-    }
-
-    private void finish(String crawlId) throws Exception {
-        Map<String, Long> counts = db.inTransaction("completion-finish", c -> {
-            try (PreparedStatement ps = c.prepareStatement(FINISH)) {
-                ps.setString(1, crawlId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null; // another writer finished it, or it was stopped meanwhile
-                    }
-                }
+            for (String crawlId : done.keySet()) {
+                done.put(crawlId, CrawlCounts.of(c, crawlId));
             }
-            return CrawlCounts.of(c, crawlId);
+            return done;
         });
-        if (counts != null) {
+        for (var e : finished.entrySet()) {
             completed.increment();
-            log.info("Crawl {} completed: {}", crawlId, counts);
-            publish(crawlId, counts);
+            log.info("Crawl {} completed: {}", e.getKey(), e.getValue());
+            publish(e.getKey(), e.getValue());
         }
     }
 

@@ -2,30 +2,38 @@ package dev.crawlocr.writer.registry;
 
 import dev.crawlocr.common.Hashes;
 import dev.crawlocr.common.Urls;
+import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.DiscoveredUrls;
 import dev.crawlocr.common.message.Json;
+import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.writer.pipeline.BatchSink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.ByteBuffer;
-import java.sql.Connection;
 import java.io.IOException;
 import java.io.StringReader;
-import java.sql.Statement;
-import org.postgresql.PGConnection;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.postgresql.PGConnection;
 
 /**
  * The URL registry: decides, atomically in the database, whether a discovered URL is new to its crawl. A batch
  * of {@code crawl.discovered} records is copied into a session staging table ({@code COPY}) and becomes one
  * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING}; only the
  * rows it returns are new, and they start QUEUED and due now, so the scheduler emits them. URLs already in the
- * {@link SeenUrls} cache skip the database. Metrics: {@code writer.registry.new}, {@code writer.rows{table=urls}}.
+ * {@link SeenUrls} cache skip the database. Each record a fetch sent is noted in {@code link_records} in the same
+ * transaction, so completion knows when all of a fetch's links are registered. Metrics: {@code writer.registry.new},
+ * {@code writer.rows{table=urls}}.
  */
 public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
 
@@ -39,6 +47,9 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
             SELECT crawl_id, url_hash, url, host, kind, depth, src, 'QUEUED', now() FROM registry_stage
             ON CONFLICT (crawl_id, url_hash) DO NOTHING
             RETURNING url_hash""";
+
+    static final String LINK_RECORD = """
+            INSERT INTO link_records (crawl_id, url_hash, fetched_at, part) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING""";
 
     /** One URL to register, with its cache key. */
     record Entry(String crawlId, byte[] hash, String url, String host, String kind, int depth, String source, ByteBuffer key) {
@@ -90,6 +101,48 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
         Pending p = pending.get();
         p.keys = List.copyOf(fresh.keySet());
         p.inserted = fresh.isEmpty() ? 0 : insert(c, new ArrayList<>(fresh.values()));
+        noteLinkRecords(c, batch);
+    }
+
+    /**
+     * Registers a crawl's seeds (normalized, depth 0) in the caller's transaction: the crawl then has URLs from the
+     * moment it has a row, and cannot look complete before its seeds arrive on {@code crawl.discovered}. Seeds that
+     * are not absolute http(s) URLs are skipped (the job's producer checks them).
+     */
+    public static void registerSeeds(Connection c, CrawlJob job) throws SQLException {
+        Urls urls = new Urls(List.of());
+        List<Entry> entries = new ArrayList<>();
+        for (String seed : job.seeds()) {
+            urls.normalize(seed).ifPresent(n -> {
+                byte[] hash = Hashes.urlHash(n);
+                entries.add(new Entry(job.crawlId(), hash, n, Urls.hostKey(n).orElseThrow(), UrlKind.PAGE.name(), 0, null,
+                        SeenUrls.key(job.crawlId(), hash)));
+            });
+        }
+        if (!entries.isEmpty()) {
+            insert(c, entries);
+        }
+    }
+
+    /** Notes every record of a fetch's links (not seeds), in key order so concurrent writers cannot deadlock. */
+    private static void noteLinkRecords(Connection c, List<DiscoveredUrls> batch) throws SQLException {
+        List<DiscoveredUrls> records = batch.stream().filter(d -> d.sourceUrl() != null && d.fetchedAtMs() > 0)
+                .sorted(java.util.Comparator.comparing((DiscoveredUrls d) -> d.crawlId()).thenComparing(DiscoveredUrls::sourceUrl)
+                        .thenComparingLong(DiscoveredUrls::fetchedAtMs).thenComparingInt(DiscoveredUrls::part))
+                .toList();
+        if (records.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(LINK_RECORD)) {
+            for (DiscoveredUrls d : records) {
+                ps.setString(1, d.crawlId());
+                ps.setBytes(2, Hashes.urlHash(d.sourceUrl()));
+                ps.setObject(3, OffsetDateTime.ofInstant(Instant.ofEpochMilli(d.fetchedAtMs()), ZoneOffset.UTC));
+                ps.setInt(4, d.part());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     /** Copies the entries into the staging table, then inserts them in one statement; returns how many were new. */

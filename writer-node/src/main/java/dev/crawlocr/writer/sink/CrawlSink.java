@@ -3,6 +3,7 @@ package dev.crawlocr.writer.sink;
 import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.Json;
 import dev.crawlocr.writer.pipeline.BatchSink;
+import dev.crawlocr.writer.registry.UrlRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -15,7 +16,8 @@ import java.util.Objects;
 
 /**
  * Keeps the {@code crawls} table in step with {@code crawl.jobs}: one row per crawl id, latest job wins, except
- * that a FINISHED crawl stays finished. A STOPPED job stops the scheduler for that crawl. Tombstones are ignored.
+ * that a FINISHED crawl stays finished. A running crawl's seeds are registered with its row. A STOPPED job stops
+ * the scheduler for that crawl and releases its leases. Tombstones are ignored.
  */
 public final class CrawlSink implements BatchSink<CrawlJob> {
 
@@ -29,6 +31,11 @@ public final class CrawlSink implements BatchSink<CrawlJob> {
             WHERE (c.state, c.seeds, c.scope, c.politeness, c.ocr, c.recrawl_interval_s)
                   IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.seeds, EXCLUDED.scope, EXCLUDED.politeness, EXCLUDED.ocr,
                                     EXCLUDED.recrawl_interval_s)""";
+
+    /** A stopped crawl's leases end: its URLs go back to QUEUED, its requests back to its budget. */
+    private static final String RELEASE_LEASES = """
+            UPDATE urls SET status = 'QUEUED', lease_until = NULL, next_fetch_at = now(), requests_charged = 0
+            WHERE crawl_id = ? AND status = 'LEASED'""";
 
     private final Counter rows;
 
@@ -66,6 +73,16 @@ public final class CrawlSink implements BatchSink<CrawlJob> {
                 ps.addBatch();
             }
             rows.increment(Sql.executeBatch(ps));
+        }
+        for (CrawlJob j : latest.values()) {
+            if (j.state() == CrawlJob.State.RUNNING) {
+                UrlRegistry.registerSeeds(c, j);
+            } else if (j.state() == CrawlJob.State.STOPPED) {
+                try (PreparedStatement ps = c.prepareStatement(RELEASE_LEASES)) {
+                    ps.setString(1, j.crawlId());
+                    ps.executeUpdate();
+                }
+            }
         }
     }
 }

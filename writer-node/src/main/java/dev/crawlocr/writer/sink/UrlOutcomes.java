@@ -11,41 +11,47 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Applies fetch outcomes to the registry: sets the URL's status and last HTTP status, releases its lease and
  * decides when it is due again. FETCH_ERROR is retried after {@code retryDelay} until {@code maxAttempts}; a final
- * outcome is due again only when the crawl has a recrawl interval. A DENIED outcome whose reason names an expired
- * lease was never fetched: the URL is due again at once (unless a newer lease is already out). An older outcome
- * never overwrites a newer one, so replays change nothing. Non-fetched outcomes are also kept in
- * {@code fetch_errors}. The requests a task was allowed and did not send go back to the crawl's request budget.
- * Rows are written in key order, so concurrent writers cannot deadlock on them.
+ * outcome is due again only when the crawl has a recrawl interval. A RETURNED outcome was not tried, for a reason
+ * of the fetcher's own: if the URL is still leased it is QUEUED again, due after {@value #RETURN_DELAY_MS} ms (unless
+ * a newer lease is already out), and the attempt its lease charged is given back. The outcome's count of link
+ * records is kept, so completion can wait for them. An older outcome never overwrites a newer one, so
+ * replays change nothing. Non-fetched outcomes are also kept in {@code fetch_errors}. The requests a task was
+ * allowed and did not send go back to the crawl's request budget. Rows are written in key order, so concurrent
+ * writers cannot deadlock on them.
  */
 final class UrlOutcomes {
+    /** How long a returned URL waits before it is due again, so a fetcher that cannot take it is not asked in a loop. */
+    static final long RETURN_DELAY_MS = 2_000;
 
     private static final String UPSERT_URL = """
             INSERT INTO urls AS u (crawl_id, url_hash, url, host, kind, depth, status, attempts, last_http_status, fetched_at,
-                next_fetch_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+                next_fetch_at, link_records)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
             ON CONFLICT (crawl_id, url_hash) DO UPDATE SET
                 status = CASE WHEN EXCLUDED.status = 'QUEUED' AND u.status = 'LEASED' AND u.next_fetch_at > now()
                               THEN 'LEASED' ELSE EXCLUDED.status END,
+                attempts = CASE WHEN EXCLUDED.status = 'QUEUED' THEN greatest(u.attempts - 1, 0) ELSE u.attempts END,
                 last_http_status = EXCLUDED.last_http_status,
                 fetched_at = EXCLUDED.fetched_at,
                 lease_until = CASE WHEN EXCLUDED.status = 'QUEUED' AND u.status = 'LEASED' AND u.next_fetch_at > now()
                                    THEN u.lease_until END,
                 next_fetch_at = CASE
                     WHEN EXCLUDED.status = 'QUEUED' THEN
-                        CASE WHEN u.status = 'LEASED' AND u.next_fetch_at > now() THEN u.next_fetch_at ELSE now() END
+                        CASE WHEN u.status = 'LEASED' AND u.next_fetch_at > now() THEN u.next_fetch_at ELSE EXCLUDED.next_fetch_at END
                     WHEN EXCLUDED.status = 'FETCH_ERROR' THEN
                         CASE WHEN u.attempts < ? THEN now() + ? * interval '1 millisecond' END
                     ELSE (SELECT CASE WHEN c.recrawl_interval_s > 0
                                       THEN EXCLUDED.fetched_at + c.recrawl_interval_s * interval '1 second' END
                           FROM crawls c WHERE c.id = u.crawl_id)
                 END,
-                requests_charged = greatest(u.requests_charged - ?, 0)
-            WHERE u.fetched_at IS NULL OR u.fetched_at < EXCLUDED.fetched_at""";
+                requests_charged = greatest(u.requests_charged - ?, 0),
+                link_records = EXCLUDED.link_records
+            WHERE (u.fetched_at IS NULL OR u.fetched_at < EXCLUDED.fetched_at)
+              AND (EXCLUDED.status <> 'QUEUED' OR u.status = 'LEASED')""";
 
     private static final String INSERT_ERROR = """
             INSERT INTO fetch_errors (crawl_id, url_hash, fetched_at, url, kind, status, reason, http_status)
@@ -64,12 +70,9 @@ final class UrlOutcomes {
         this.errorRows = Sql.rows(metrics, "fetch_errors");
     }
 
-    /** The status a URL takes from this outcome: QUEUED when the fetcher refused it because its lease had expired. */
+    /** The status a URL takes from this outcome: QUEUED when the fetcher returned it untried. */
     static String urlStatus(FetchResult r) {
-        if (r.status() == FetchStatus.DENIED && r.reason() != null && r.reason().toLowerCase(Locale.ROOT).contains("lease")) {
-            return "QUEUED";
-        }
-        return r.status().name();
+        return r.status() == FetchStatus.RETURNED ? "QUEUED" : r.status().name();
     }
 
     void write(Connection c, List<FetchResultSink.Outcome> outcomes) throws SQLException {
@@ -88,10 +91,12 @@ final class UrlOutcomes {
                 ps.setString(7, status);
                 ps.setInt(8, r.httpStatus());
                 ps.setObject(9, Sql.ts(r.fetchedAtMs()));
-                ps.setObject(10, status.equals("QUEUED") ? Sql.ts(System.currentTimeMillis()) : null, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
-                ps.setInt(11, maxAttempts);
-                ps.setLong(12, retryDelay.toMillis());
-                ps.setInt(13, Math.max(0, r.maxRequests() - r.requests()));
+                ps.setObject(10, status.equals("QUEUED") ? Sql.ts(System.currentTimeMillis() + RETURN_DELAY_MS) : null,
+                        java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                ps.setInt(11, r.linkRecords());
+                ps.setInt(12, maxAttempts);
+                ps.setLong(13, retryDelay.toMillis());
+                ps.setInt(14, Math.max(0, r.maxRequests() - r.requests()));
                 ps.addBatch();
                 anyErrors |= r.status() != FetchStatus.FETCHED && r.status() != FetchStatus.REDIRECT;
             }

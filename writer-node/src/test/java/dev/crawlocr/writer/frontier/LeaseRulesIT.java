@@ -175,7 +175,7 @@ class LeaseRulesIT {
     }
 
     @Test
-    void outcomesSetTheStatusRetryTransientErrorsAndRequeueExpiredLeases() throws Exception {
+    void outcomesSetTheStatusRetryTransientErrorsAndRequeueReturnedTasksUncharged() throws Exception {
         crawl("run", "RUNNING");
         queue("run", "a.test", 4);
         Leases leases = new Leases(db);
@@ -184,19 +184,25 @@ class LeaseRulesIT {
         long t = System.currentTimeMillis();
         write(FetchResult.failure(byUrl.get("http://a.test/1"), FetchStatus.ERROR, 404, "HTTP 404", null, 3), t);
         write(FetchResult.failure(byUrl.get("http://a.test/2"), FetchStatus.FETCH_ERROR, 503, "HTTP 503", null, 3), t);
-        write(FetchResult.failure(byUrl.get("http://a.test/3"), FetchStatus.DENIED, 0, "lease expired before the fetch started", null, 3), t);
-        write(FetchResult.failure(byUrl.get("http://a.test/4"), FetchStatus.DENIED, 0, "robots.txt", null, 3), t);
+        write(FetchResult.failure(byUrl.get("http://a.test/3"), FetchStatus.RETURNED, 0, "lease expired before the fetch started", null, 3), t);
+        write(FetchResult.failure(byUrl.get("http://a.test/4"), FetchStatus.DENIED, 0, "robots.txt disallows /release-notes", null, 3), t);
         assertThat(statusByUrl()).containsEntry("http://a.test/1", "ERROR").containsEntry("http://a.test/2", "FETCH_ERROR")
                 .containsEntry("http://a.test/3", "QUEUED").containsEntry("http://a.test/4", "DENIED");
 
-        // The transient error (retry delay 0 here) and the never-fetched URL are due again; the final ones are not.
-        List<FetchTask> again = leases.lease(10, 10, 1000, Duration.ofMinutes(1)).tasks();
-        assertThat(again).extracting(FetchTask::url).containsExactlyInAnyOrder("http://a.test/2", "http://a.test/3");
-        assertThat(again).allSatisfy(task -> assertThat(task.attempt()).isEqualTo(2));
+        // The transient error (retry delay 0 here) and the returned URL are due again, the returned one after a short
+        // wait and without the attempt its first lease charged; the final ones are not due again.
+        Map<String, FetchTask> again = new java.util.HashMap<>();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            leases.lease(10, 10, 1000, Duration.ofMinutes(1)).tasks().forEach(task -> again.put(task.url(), task));
+            return again.size() == 2;
+        });
+        assertThat(again.keySet()).containsExactlyInAnyOrder("http://a.test/2", "http://a.test/3");
+        assertThat(again.get("http://a.test/2").attempt()).isEqualTo(2);
+        assertThat(again.get("http://a.test/3").attempt()).isEqualTo(1);
         // The second transient error is the last attempt (max 2): the URL stays FETCH_ERROR and is never due again.
         write(FetchResult.failure(byUrl.get("http://a.test/2"), FetchStatus.FETCH_ERROR, 503, "HTTP 503", null, 3), t + 10);
-        // A refusal for an expired lease never cancels a lease that is still running.
-        write(FetchResult.failure(byUrl.get("http://a.test/3"), FetchStatus.DENIED, 0, "lease expired before the fetch started", null, 3), t + 10);
+        // A task returned from an expired lease never cancels a lease that is still running.
+        write(FetchResult.failure(byUrl.get("http://a.test/3"), FetchStatus.RETURNED, 0, "lease expired before the fetch started", null, 3), t + 10);
         assertThat(statusByUrl()).containsEntry("http://a.test/3", "LEASED");
         // An older outcome arriving late changes nothing.
         write(FetchResult.failure(byUrl.get("http://a.test/1"), FetchStatus.DENIED, 0, "robots.txt", null, 3), t - 10);
@@ -323,7 +329,7 @@ class LeaseRulesIT {
     private void write(FetchResult r, long fetchedAt) throws SQLException {
         FetchResult timed = new FetchResult(r.schema(), r.crawlId(), r.url(), r.kind(), r.depth(), r.status(), r.reason(), r.finalUrl(),
                 r.httpStatus(), r.contentType(), r.title(), r.text(), r.truncated(), r.contentHash(), r.bytes(), r.outlinkCount(),
-                r.imageUrls(), r.redirectTo(), fetchedAt, r.fetchMs(), r.requests(), r.maxRequests());
+                r.imageUrls(), r.redirectTo(), fetchedAt, r.fetchMs(), r.requests(), r.maxRequests(), r.linkRecords());
         FetchResultSink.Outcome o = sink.decode(null, dev.crawlocr.common.message.Json.encode(timed));
         db.inTransaction("test", c -> {
             sink.write(c, List.of(o));

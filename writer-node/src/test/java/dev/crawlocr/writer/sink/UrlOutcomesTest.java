@@ -12,14 +12,14 @@ class UrlOutcomesTest {
     private static final FetchTask TASK = new FetchTask(FetchTask.SCHEMA, "c", "http://a.test/", "a.test", UrlKind.PAGE, 0, 1, 0);
 
     @Test
-    void aDenialForAnExpiredLeaseRequeuesTheUrl() {
-        assertThat(UrlOutcomes.urlStatus(FetchResult.failure(TASK, FetchStatus.DENIED, 0, "lease expired before the fetch started", null, 0)))
+    void aReturnedTaskRequeuesTheUrl() {
+        assertThat(UrlOutcomes.urlStatus(FetchResult.failure(TASK, FetchStatus.RETURNED, 0, "lease expired before the fetch started", null, 0)))
                 .isEqualTo("QUEUED");
     }
 
     @Test
-    void otherOutcomesKeepTheirStatus() {
-        assertThat(UrlOutcomes.urlStatus(FetchResult.failure(TASK, FetchStatus.DENIED, 0, "robots.txt disallows /private/", null, 0)))
+    void otherOutcomesKeepTheirStatusWhateverTheirReasonSays() {
+        assertThat(UrlOutcomes.urlStatus(FetchResult.failure(TASK, FetchStatus.DENIED, 0, "robots.txt disallows /release-notes", null, 0)))
                 .isEqualTo("DENIED");
         assertThat(UrlOutcomes.urlStatus(FetchResult.failure(TASK, FetchStatus.FETCH_ERROR, 503, "HTTP 503", null, 0)))
                 .isEqualTo("FETCH_ERROR");
