@@ -73,7 +73,7 @@ public record FetcherConfig(
                     "Networks allowed although the SSRF guard blocks them (private, loopback, link-local, CGNAT, metadata); empty allows none")
             .define("FETCHER_MAX_INFLIGHT", INT, "256", ConfigDef.atLeast(1), ">= 1", "HTTP requests in flight across all hosts")
             .define("FETCHER_QUEUE_MAX", INT, "4096", ConfigDef.atLeast(1), ">= 1", "Tasks queued across hosts before frontier partitions pause")
-            .define("FETCHER_HOST_QUEUE_MAX", INT, "256", ConfigDef.atLeast(1), ">= 1", "Tasks queued for one host before frontier partitions pause")
+            .define("FETCHER_HOST_QUEUE_MAX", INT, "1024", ConfigDef.atLeast(1), ">= 1", "Tasks queued for one host before frontier partitions pause")
             .define("FETCHER_CONNECT_TIMEOUT", DURATION, "5s", ConfigDef.positiveDuration(), "> 0", "TCP/TLS connect timeout")
             .define("FETCHER_READ_TIMEOUT", DURATION, "15s", ConfigDef.positiveDuration(), "> 0", "Longest silence while reading a response")
             .define("FETCHER_TOTAL_TIMEOUT", DURATION, "30s", ConfigDef.positiveDuration(), "> 0", "Longest time for one request, body included")

@@ -28,9 +28,6 @@ import java.util.Map;
  * @param schedulerEnabled   whether this instance runs the frontier scheduler
  * @param schedulerInterval  pause between scheduler rounds when nothing was due
  * @param schedulerBatch     URLs leased per round at most
- * @param schedulerPerHost   URLs of one host leased per round at most
- * @param hostMaxLeased      unexpired leases one host may have at once
- * @param frontierMaxLag     the scheduler emits only while the fetchers' lag on crawl.frontier is below this
  * @param lease              how long a fetcher has for a URL before it is emitted again
  * @param maxAttempts        fetch attempts of a URL that keeps failing transiently (FETCH_ERROR)
  * @param retryDelay         wait before a URL that failed transiently is due again
@@ -52,9 +49,6 @@ public record WriterConfig(
         boolean schedulerEnabled,
         Duration schedulerInterval,
         int schedulerBatch,
-        int schedulerPerHost,
-        int hostMaxLeased,
-        long frontierMaxLag,
         Duration lease,
         int maxAttempts,
         Duration retryDelay,
@@ -83,12 +77,6 @@ public record WriterConfig(
                     "Pause between scheduler rounds when nothing was due")
             .define("WRITER_SCHEDULER_BATCH", INT, "1000", ConfigDef.between(1, 100_000), "between 1 and 100000",
                     "URLs leased per scheduler round at most")
-            .define("WRITER_SCHEDULER_PER_HOST", INT, "50", ConfigDef.between(1, 100_000), "between 1 and 100000",
-                    "URLs of one host leased per scheduler round at most")
-            .define("WRITER_HOST_MAX_LEASED", INT, "100", ConfigDef.between(1, 1_000_000), "between 1 and 1000000",
-                    "Unexpired leases one host may have at once; keep it below what a fetcher can fetch from one host within WRITER_LEASE")
-            .define("WRITER_FRONTIER_MAX_LAG", LONG, "10000", ConfigDef.atLeast(1), ">= 1",
-                    "Emit only while the fetchers' consumer lag on crawl.frontier is below this")
             .define("WRITER_LEASE", DURATION, "5m", ConfigDef.positiveDuration(), "positive",
                     "Time a fetcher has for a URL before it is emitted again")
             .define("WRITER_MAX_ATTEMPTS", INT, "3", ConfigDef.between(1, 100), "between 1 and 100",
@@ -102,7 +90,7 @@ public record WriterConfig(
                 c.bool("DATABASE_TAKE_OVER"), c.integer("DATABASE_POOL_SIZE"), c.integer("WRITER_SINK_THREADS"), c.integer("WRITER_BATCH_SIZE"), c.duration("WRITER_BATCH_LINGER"),
                 c.integer("WRITER_QUEUE_CAPACITY"), c.duration("WRITER_DB_MAX_BACKOFF"), c.longValue("WRITER_REGISTRY_CACHE_SIZE"),
                 c.bool("WRITER_SCHEDULER_ENABLED"), c.duration("WRITER_SCHEDULER_INTERVAL"), c.integer("WRITER_SCHEDULER_BATCH"),
-                c.integer("WRITER_SCHEDULER_PER_HOST"), c.integer("WRITER_HOST_MAX_LEASED"), c.longValue("WRITER_FRONTIER_MAX_LAG"), c.duration("WRITER_LEASE"),
+                c.duration("WRITER_LEASE"),
                 c.integer("WRITER_MAX_ATTEMPTS"), c.duration("WRITER_RETRY_DELAY"), c.duration("WRITER_COMPLETION_INTERVAL"));
     }
 

@@ -95,14 +95,14 @@ public final class WriterNode implements NodeMain.Node {
 
             FrontierScheduler scheduler = config.schedulerEnabled()
                     ? new FrontierScheduler(new Leases(db), producer, lag, new FrontierScheduler.Settings(config.schedulerInterval(),
-                    config.schedulerBatch(), config.schedulerPerHost(), config.hostMaxLeased(), config.frontierMaxLag(), config.lease()), metrics)
+                    config.schedulerBatch(), config.lease()), metrics)
                     : null;
-            UrlRegistry registry = new UrlRegistry(new SeenUrls(config.registryCacheSize(), metrics),
-                    scheduler == null ? () -> { } : scheduler::wake, metrics);
+            Runnable wake = scheduler == null ? () -> { } : scheduler::wake;
+            UrlRegistry registry = new UrlRegistry(new SeenUrls(config.registryCacheSize(), metrics), wake, metrics);
 
             consume(Topics.JOBS, new CrawlSink(metrics), deadLetters);
             consume(Topics.DISCOVERED, registry, deadLetters);
-            consume(Topics.PAGES, new FetchResultSink(config.maxAttempts(), config.retryDelay(), metrics), deadLetters);
+            consume(Topics.PAGES, new FetchResultSink(config.maxAttempts(), config.retryDelay(), wake, metrics), deadLetters);
             consume(Topics.OCR, new OcrSink(metrics), deadLetters);
             // Closed in reverse order: consumers (draining into live sinks) before sinks, scheduler and producer.
             if (scheduler != null) {

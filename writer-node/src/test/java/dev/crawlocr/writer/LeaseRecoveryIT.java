@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.crawlocr.common.message.DiscoveredUrls.Link;
 import dev.crawlocr.common.message.FetchTask;
+import dev.crawlocr.common.message.Politeness;
 import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.writer.db.Database;
 import dev.crawlocr.writer.frontier.Leases;
@@ -27,11 +28,11 @@ class LeaseRecoveryIT {
             String leasedOnly = "http://lease.test/leased.html";
             String queuedOnly = "http://lease.test/queued.html";
             WriterNode registryOnly = kit.startWriter("WRITER_SCHEDULER_ENABLED", "false");
-            kit.startCrawl(seed);
+            kit.startCrawl(new Politeness(0, 1, 0, 0, 0), seed); // one connection, no delay: 3 leases out per host
             await().atMost(20, TimeUnit.SECONDS).until(() -> kit.count("SELECT count(*) FROM urls") == 1);
             // The seed is leased by a scheduler that dies before it can produce the task.
             try (Database db = new Database(kit.dbUrl, kit.postgres.user(), kit.postgres.password(), 2, new SimpleMeterRegistry())) {
-                assertThat(new Leases(db).lease(10, 10, 1000, Duration.ofSeconds(2)).tasks()).extracting(FetchTask::url).containsExactly(seed);
+                assertThat(new Leases(db).lease(10, Duration.ofSeconds(2)).tasks()).extracting(FetchTask::url).containsExactly(seed);
             }
             kit.discovered(seed, List.of(new Link(leasedOnly, UrlKind.PAGE, 1), new Link(queuedOnly, UrlKind.PAGE, 1)));
             await().atMost(20, TimeUnit.SECONDS).until(() -> kit.count("SELECT count(*) FROM urls WHERE status = 'QUEUED'") == 2);

@@ -15,8 +15,8 @@ class TwoWritersIT {
     @Test
     void twoWritersAndThreeFetchersFetchEachUrlExactlyOnce() {
         try (WriterKit kit = new WriterKit()) {
-            kit.startWriter("NODE_ID", "writer-a", "WRITER_SCHEDULER_PER_HOST", "3");
-            kit.startWriter("NODE_ID", "writer-b", "WRITER_SCHEDULER_PER_HOST", "3");
+            kit.startWriter("NODE_ID", "writer-a");
+            kit.startWriter("NODE_ID", "writer-b");
             WriterKit.Frontier frontier = kit.frontier();
             try (FakeFetcher f1 = new FakeFetcher(kit, "fetcher-1", kit.site(60, 8));
                  FakeFetcher f2 = new FakeFetcher(kit, "fetcher-2", kit.site(60, 8));

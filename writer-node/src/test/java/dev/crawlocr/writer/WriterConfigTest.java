@@ -18,7 +18,7 @@ class WriterConfigTest {
         assertThat(c.databaseUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/crawlocr");
         assertThat(c.databasePassword()).isEqualTo("s3cret");
         assertThat(c.lease()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(c.schedulerPerHost()).isEqualTo(50);
+        assertThat(c.completionInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(parsed.describe()).contains("DATABASE_PASSWORD=[hidden]").doesNotContain("s3cret");
         assertThat(c.toString()).doesNotContain("s3cret");
     }

@@ -32,6 +32,8 @@ import java.util.List;
  * @param linkRecords   how many {@link DiscoveredUrls} records this fetch sent to {@code crawl.discovered} before this
  *                      result, each carrying this result's {@code fetchedAtMs} and a part number below this; the
  *                      crawl is not complete until all of them are registered; default 0
+ * @param leaseUntilMs  the task's {@link FetchTask#leaseUntilMs}, echoed so the writer can tell the task's own lease
+ *                      from a newer one when the task is RETURNED; default 0 (unknown)
  */
 public record FetchResult(
         int schema,
@@ -56,7 +58,8 @@ public record FetchResult(
         long fetchMs,
         int requests,
         int maxRequests,
-        int linkRecords) {
+        int linkRecords,
+        long leaseUntilMs) {
 
     public static final int SCHEMA = 1;
 
@@ -73,22 +76,24 @@ public record FetchResult(
         Check.atLeast(linkRecords, 0, "linkRecords");
     }
 
-    /** This result with the request count of its task. */
-    public FetchResult withRequests(int sent, int allowed) {
+    /** This result of {@code task}, which sent {@code sent} requests: its allowance and lease are echoed. */
+    public FetchResult forTask(FetchTask task, int sent) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
-                truncated, contentHash, bytes, outlinkCount, imageUrls, redirectTo, fetchedAtMs, fetchMs, sent, allowed, linkRecords);
+                truncated, contentHash, bytes, outlinkCount, imageUrls, redirectTo, fetchedAtMs, fetchMs, sent, task.maxRequests(), linkRecords,
+                task.leaseUntilMs());
     }
 
     /** This result with the number of link records sent before it. */
     public FetchResult withLinkRecords(int records) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
-                truncated, contentHash, bytes, outlinkCount, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests, maxRequests, records);
+                truncated, contentHash, bytes, outlinkCount, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests, maxRequests, records,
+                leaseUntilMs);
     }
 
     /** An outcome without content: an error, a denial or a redirect. */
     public static FetchResult failure(FetchTask task, FetchStatus status, int httpStatus, String reason, String redirectTo, long fetchMs) {
         return new FetchResult(SCHEMA, task.crawlId(), task.url(), task.kind(), task.depth(), status, reason, task.url(),
                 httpStatus, null, null, null, false, null, 0, 0, List.of(), redirectTo, System.currentTimeMillis(), fetchMs,
-                0, task.maxRequests(), 0);
+                0, task.maxRequests(), 0, task.leaseUntilMs());
     }
 }

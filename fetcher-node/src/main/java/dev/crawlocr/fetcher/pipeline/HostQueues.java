@@ -47,7 +47,7 @@ public final class HostQueues implements AutoCloseable {
         final HostGate gate;
         final ArrayDeque<Queued> queue = new ArrayDeque<>();
         boolean draining;
-        /** The task taken from the queue and waiting for a connection, if any. Guarded by this. */
+        /** The task taken from the queue and not yet running (waiting for its crawl or a connection). Guarded by this. */
         Queued waiting;
         /** Removed from the map (revoked or idle): new tasks go to a fresh entry. Guarded by this. */
         boolean retired;
@@ -125,12 +125,14 @@ public final class HostQueues implements AutoCloseable {
             Queued q = h.queue.pollFirst();
             if (q == null) {
                 h.draining = false;
+                h.waiting = null;
                 return null;
             }
             if (h.queue.size() == hostQueueMax - 1) {
                 hostsAtCap.decrementAndGet();
             }
             queued.decrementAndGet();
+            h.waiting = q; // until it has a connection: stopCrawl must still find it
             return q;
         }
     }
@@ -147,9 +149,6 @@ public final class HostQueues implements AutoCloseable {
             }
             if (!politenessOverride) {
                 h.gate.assumeBudgetSpent(job.get().politeness().maxRequestsPerHostPerMinute());
-            }
-            synchronized (h) {
-                h.waiting = task;
             }
             try {
                 h.gate.acquireConnection(job.get().politeness().maxConnectionsPerHost());

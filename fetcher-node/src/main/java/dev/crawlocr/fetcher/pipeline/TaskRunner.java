@@ -69,7 +69,7 @@ public final class TaskRunner {
         } catch (NotAttempted e) {
             outcome = fail(task, e.status(), 0, e.getMessage(), started);
         }
-        return new Outcome(outcome.result().withRequests(sent.get(), task.maxRequests()), outcome.discovered(), outcome.images());
+        return new Outcome(outcome.result().forTask(task, sent.get()), outcome.discovered(), outcome.images());
     }
 
     private Outcome fetch(FetchTask task, CrawlJob job, HostGate gate, BooleanSupplier handedBack, AtomicInteger sent, long started) throws InterruptedException {

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,20 +23,23 @@ import org.slf4j.LoggerFactory;
  * Emits due URLs to {@code crawl.frontier}, keyed by host. Each round first commits the leases in the database
  * ({@link Leases}) and only then produces the tasks, so a crash in between loses nothing: the lease expires and
  * the URL is emitted again. URLs that a page cap or the request budget refuses go to {@code crawl.pages} as
- * DENIED outcomes instead, recorded like any fetcher's. Rounds run only while the fetchers' lag on the frontier
- * is below {@code maxLag}.
- * Runs on its own thread; {@link #wake()} starts a round early (new URLs were registered).
+ * DENIED outcomes instead, recorded like any fetcher's. How much each host gets is the crawl's own contract
+ * ({@link HostWindow}); no node-wide constant paces a host. Runs on its own thread, a round every
+ * {@code interval} and whenever {@link #wake()} is called: new URLs were registered, or outcomes stored, which
+ * free room in their hosts' windows.
  *
  * <p>Metrics: {@code writer.scheduler.emitted}, {@code writer.scheduler.lease.expired}, {@code writer.scheduler.denied},
- * {@code writer.scheduler.waiting},
- * {@code writer.scheduler.frontier.lag}, {@code writer.scheduler.throttled}.
+ * {@code writer.scheduler.waiting}, {@code writer.scheduler.frontier.lag} (read when scraped).
  */
 public final class FrontierScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FrontierScheduler.class);
 
     /** Settings of the scheduler; see {@code WriterConfig} for the keys. */
-    public record Settings(Duration interval, int batch, int perHost, int hostLeased, long maxLag, Duration lease) {
+    public record Settings(Duration interval, int batch, Duration lease) {
     }
+
+    /** How long an answer to "is every outcome on crawl.pages recorded?" is reused. */
+    private static final long RECLAIM_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Leases leases;
     private final Producer<byte[], byte[]> producer;
@@ -46,11 +48,11 @@ public final class FrontierScheduler implements AutoCloseable {
     private final Semaphore wakeups = new Semaphore(0);
     private final Counter emitted;
     private final Counter expired;
-    private final Counter throttled;
     private final Counter denied;
     private final Counter waiting;
-    private final AtomicLong frontierLag = new AtomicLong();
     private final Thread thread;
+    private long reclaimCheckedAt;
+    private boolean reclaimExpired;
     private volatile boolean running = true;
 
     public FrontierScheduler(Leases leases, Producer<byte[], byte[]> producer, ConsumerLag lag, Settings settings, MeterRegistry metrics) {
@@ -65,9 +67,7 @@ public final class FrontierScheduler implements AutoCloseable {
                 .register(metrics);
         this.waiting = Counter.builder("writer.scheduler.waiting")
                 .description("URLs held back until leased ones free a place under a page cap or return requests").register(metrics);
-        this.throttled = Counter.builder("writer.scheduler.throttled").description("Rounds skipped because the frontier lag was too high")
-                .register(metrics);
-        Gauge.builder("writer.scheduler.frontier.lag", frontierLag, AtomicLong::get).description("Fetcher lag on crawl.frontier")
+        Gauge.builder("writer.scheduler.frontier.lag", lag, FrontierScheduler::frontierLag).description("Fetcher lag on crawl.frontier")
                 .register(metrics);
         this.thread = Thread.ofPlatform().name("frontier-scheduler").start(this::run);
     }
@@ -105,19 +105,9 @@ public final class FrontierScheduler implements AutoCloseable {
         }
     }
 
-    /** One round: check the lag, lease, emit. Returns how many tasks were emitted. */
+    /** One round: lease, emit. Returns how many tasks were emitted. */
     int round() throws Exception {
-        long current = lag.lag(Topics.GROUP_FETCHER, Topics.FRONTIER);
-        frontierLag.set(current);
-        if (current >= settings.maxLag()) {
-            throttled.increment();
-            return 0;
-        }
-        int room = (int) Math.min(settings.batch(), settings.maxLag() - current);
-        // An expired lease is reclaimed only once every outcome on crawl.pages is recorded: after an outage the
-        // outcomes of URLs fetched in time arrive late, and reclaiming first would fetch those URLs again.
-        boolean reclaimExpired = lag.lag(Topics.GROUP_WRITER, Topics.PAGES) == 0;
-        Leases.Round round = leases.lease(room, settings.perHost(), settings.hostLeased(), settings.lease(), reclaimExpired);
+        Leases.Round round = leases.lease(settings.batch(), settings.lease(), reclaimExpired());
         waiting.increment(round.waiting());
         if (round.tasks().isEmpty() && round.denied().isEmpty()) {
             return 0;
@@ -138,6 +128,31 @@ public final class FrontierScheduler implements AutoCloseable {
         }
         log.debug("Emitted {} fetch tasks, refused {} URLs", round.tasks().size(), round.denied().size());
         return round.tasks().size() + round.denied().size();
+    }
+
+    /**
+     * An expired lease is reclaimed only once every outcome on crawl.pages is recorded: after an outage the outcomes
+     * of URLs fetched in time arrive late, and reclaiming first would fetch those URLs again. Asked at most once a
+     * second, as rounds run often.
+     */
+    private boolean reclaimExpired() throws InterruptedException {
+        long now = System.nanoTime();
+        if (reclaimCheckedAt == 0 || now - reclaimCheckedAt > RECLAIM_CHECK_NANOS) {
+            reclaimExpired = lag.lag(Topics.GROUP_WRITER, Topics.PAGES) == 0;
+            reclaimCheckedAt = now;
+        }
+        return reclaimExpired;
+    }
+
+    private static double frontierLag(ConsumerLag lag) {
+        try {
+            return lag.lag(Topics.GROUP_FETCHER, Topics.FRONTIER);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private void pause(long ms) throws InterruptedException {

@@ -3,8 +3,11 @@ package dev.crawlocr.writer.frontier;
 import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.FetchTask;
+import dev.crawlocr.common.message.Json;
+import dev.crawlocr.common.message.Politeness;
 import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.writer.db.Database;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,23 +26,69 @@ import java.util.Set;
 
 /**
  * Leases due URLs in one transaction. Due means {@code next_fetch_at <= now()} in a RUNNING crawl: new URLs,
- * URLs whose lease expired (while LEASED, next_fetch_at is the lease end), retries and recrawls. A round reads
- * each running crawl's oldest due URLs (a window of {@code 20 x batch} shared among the crawls, at least
- * {@code batch} each) without locking them, keeps at most {@code perHost} per host, skips hosts that already have
- * {@code hostLeased} unexpired leases, takes {@code batch} in all by turns (each crawl's first, then each crawl's
- * second...), so no crawl's backlog holds up another's, and locks only those ({@code FOR UPDATE SKIP LOCKED},
- * re-checking that they are still due), so several writers never lease one URL twice and a round dirties only the
- * rows it leases.
+ * URLs whose lease expired (while LEASED, next_fetch_at is the lease end), retries and recrawls. Each running crawl
+ * gets its share of the round, and within a crawl the hosts are served in turn: a cursor per crawl walks the hosts
+ * that have due URLs ({@value #HOSTS_PER_ROUND} a round, in host order, wrapping around), and each host gets up to
+ * its {@link HostWindow} (from the crawl's politeness) minus its unexpired leases. So no crawl's backlog, and no
+ * host's, holds up another's, and a round reads the hosts it serves, not the registry: its cost does not grow with
+ * the number of URLs. Rows are locked as they are read ({@code FOR UPDATE SKIP LOCKED}), so several writers never
+ * lease one URL twice.
  *
  * <p>Crawls with page caps or a request budget are locked first ({@code FOR UPDATE} on their {@code crawls} row,
  * in id order), so the writers lease their URLs one round at a time and each round sees the others' leases;
  * {@link CrawlLimits} then decides each URL: leased, refused (returned as a DENIED outcome, leased so that no round
  * takes it again before the outcome is recorded), or left to wait ({@value #WAIT_SECONDS} s, so that it leaves the
- * head of the queue). Known limit: within one crawl, a host with a backlog older than other hosts' URLs fills much of
- * the crawl's window, so its other hosts wait for it.
+ * head of its host's queue).
+ *
+ * <p>Not thread-safe: one scheduler thread leases through an instance (its host cursors are its own).
  */
 public final class Leases {
     static final int WAIT_SECONDS = 2;
+    /** Hosts of one crawl looked at in a round at most. */
+    static final int HOSTS_PER_ROUND = 256;
+
+    private static final String RUNNING = "SELECT id, politeness::text FROM crawls WHERE state = 'RUNNING' ORDER BY id";
+
+    /** The next hosts after a cursor, in host order, that have a due URL: a skip scan of the crawl's host index. */
+    private static final String HOSTS = """
+            WITH RECURSIVE h(host) AS (
+                (SELECT u.host FROM urls u
+                 WHERE u.crawl_id = ? AND u.host > ? AND u.next_fetch_at <= now() AND (? OR u.status <> 'LEASED')
+                 ORDER BY u.host LIMIT 1)
+                UNION ALL
+                SELECT (SELECT u.host FROM urls u
+                        WHERE u.crawl_id = ? AND u.host > h.host AND u.next_fetch_at <= now() AND (? OR u.status <> 'LEASED')
+                        ORDER BY u.host LIMIT 1)
+                FROM h WHERE h.host IS NOT NULL
+            )
+            SELECT host FROM h WHERE host IS NOT NULL LIMIT ?""";
+
+    /** Unexpired leases of some hosts of a crawl. */
+    private static final String LEASED = """
+            SELECT host, count(*) FROM urls
+            WHERE crawl_id = ? AND host = ANY (?) AND status = 'LEASED' AND next_fetch_at > now()
+            GROUP BY host""";
+
+    /**
+     * Up to {@code room} due URLs of each host, oldest first; of those, the crawl's share by turns (every host's
+     * first, then every host's second...), locked and re-checked.
+     */
+    private static final String DUE = """
+            WITH cand AS (
+                SELECT d.url_hash, d.next_fetch_at, row_number() OVER (PARTITION BY d.host ORDER BY d.next_fetch_at) AS turn
+                FROM unnest(?::text[], ?::int[]) AS h(host, room)
+                CROSS JOIN LATERAL (
+                    SELECT u.url_hash, u.host, u.next_fetch_at FROM urls u
+                    WHERE u.crawl_id = ? AND u.host = h.host AND u.next_fetch_at <= now() AND (? OR u.status <> 'LEASED')
+                    ORDER BY u.next_fetch_at
+                    LIMIT h.room) d
+            ), chosen AS (
+                SELECT url_hash FROM cand ORDER BY turn, next_fetch_at LIMIT ?
+            )
+            SELECT u.crawl_id, u.url_hash, u.url, u.host, u.kind, u.depth, u.attempts, u.status
+            FROM urls u JOIN chosen ch ON u.crawl_id = ? AND u.url_hash = ch.url_hash
+            WHERE u.next_fetch_at <= now() AND (? OR u.status <> 'LEASED')
+            FOR UPDATE OF u SKIP LOCKED""";
 
     private static final String LIMITED_CRAWLS = """
             SELECT id, max_pages, max_pages_per_host, max_requests FROM (
@@ -50,40 +99,6 @@ public final class Leases {
             WHERE max_pages > 0 OR max_pages_per_host > 0 OR max_requests > 0
             ORDER BY id
             FOR UPDATE""";
-
-    private static final String DUE = """
-            WITH cand AS (
-                SELECT d.* FROM crawls c CROSS JOIN LATERAL (
-                    SELECT u.crawl_id, u.url_hash, u.host, u.next_fetch_at
-                    FROM urls u
-                    WHERE u.crawl_id = c.id AND u.next_fetch_at <= now() AND (? OR u.status <> 'LEASED')
-                    ORDER BY u.next_fetch_at
-                    LIMIT ?) d
-                WHERE c.state = 'RUNNING'
-            ), busy AS (
-                SELECT u.crawl_id, u.host, count(*) AS leased
-                FROM urls u
-                WHERE u.status = 'LEASED' AND u.next_fetch_at > now()
-                  AND (u.crawl_id, u.host) IN (SELECT crawl_id, host FROM cand)
-                GROUP BY u.crawl_id, u.host
-            ), chosen AS (
-                SELECT e.crawl_id, e.url_hash FROM (
-                    SELECT r.crawl_id, r.url_hash, r.next_fetch_at,
-                           row_number() OVER (PARTITION BY r.crawl_id ORDER BY r.next_fetch_at) AS turn
-                    FROM (SELECT cand.*, row_number() OVER (PARTITION BY crawl_id, host ORDER BY next_fetch_at) AS rn FROM cand) r
-                    LEFT JOIN busy b ON b.crawl_id = r.crawl_id AND b.host = r.host
-                    WHERE r.rn <= ? AND r.rn + coalesce(b.leased, 0) <= ?
-                ) e
-                ORDER BY e.turn, e.next_fetch_at
-                LIMIT ?
-            )
-            SELECT u.crawl_id, u.url_hash, u.url, u.host, u.kind, u.depth, u.attempts, u.status
-            FROM urls u JOIN chosen ch ON u.crawl_id = ch.crawl_id AND u.url_hash = ch.url_hash
-            WHERE u.next_fetch_at <= now()
-            ORDER BY u.next_fetch_at
-            FOR UPDATE OF u SKIP LOCKED""";
-
-    private static final String RUNNING = "SELECT count(*) FROM crawls WHERE state = 'RUNNING'";
 
     private static final String CRAWL_USAGE = """
             SELECT crawl_id,
@@ -128,34 +143,37 @@ public final class Leases {
         }
     }
 
+    /** A running crawl and how many unexpired leases each of its hosts may have. */
+    private record Running(String id, int window) {
+    }
+
     private final Database db;
+    /** Per crawl, the last host served: the next round starts after it. */
+    private final Map<String, String> cursors = new HashMap<>();
+    private int turn;
 
     public Leases(Database db) {
         this.db = db;
     }
 
-    /**
-     * @param batch      URLs leased in this round at most
-     * @param perHost    URLs of one host leased in this round at most
-     * @param hostLeased URLs of one host leased and not yet expired at most (those of earlier rounds count), so a
-     *                   slow, polite host never has more URLs waiting at a fetcher than it can fetch in a lease
-     * @param lease      how long the fetcher has for each URL
-     */
-    public Round lease(int batch, int perHost, int hostLeased, Duration lease) throws SQLException {
-        return lease(batch, perHost, hostLeased, lease, true);
+    /** A round that also reclaims expired leases. */
+    public Round lease(int batch, Duration lease) throws SQLException {
+        return lease(batch, lease, true);
     }
 
     /**
+     * @param batch          URLs leased in this round at most, shared among the running crawls
+     * @param lease          how long the fetcher has for each URL
      * @param reclaimExpired whether URLs whose lease expired are leased again in this round; the scheduler holds
      *                       them back while outcomes wait unrecorded on {@code crawl.pages}, since those outcomes
      *                       may well be theirs
      */
-    public Round lease(int batch, int perHost, int hostLeased, Duration lease, boolean reclaimExpired) throws SQLException {
+    public Round lease(int batch, Duration lease, boolean reclaimExpired) throws SQLException {
         long until = Instant.now().plus(lease).toEpochMilli();
         OffsetDateTime untilTs = OffsetDateTime.ofInstant(Instant.ofEpochMilli(until), ZoneOffset.UTC);
         return db.inTransaction("lease", c -> {
             Map<String, CrawlLimits.Limits> limits = limitedCrawls(c);
-            List<Due> due = due(c, batch, perHost, hostLeased, reclaimExpired);
+            List<Due> due = due(c, batch, reclaimExpired);
             CrawlLimits decisions = limits.isEmpty() ? new CrawlLimits(Map.of(), Map.of(), Map.of()) : usage(c, limits, due);
             List<FetchTask> tasks = new ArrayList<>();
             List<FetchResult> denied = new ArrayList<>();
@@ -204,19 +222,56 @@ public final class Leases {
         return limits;
     }
 
-    private static List<Due> due(Connection c, int batch, int perHost, int hostLeased, boolean reclaimExpired) throws SQLException {
-        List<Due> due = new ArrayList<>();
-        int running;
-        try (PreparedStatement ps = c.prepareStatement(RUNNING); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            running = Math.max(1, rs.getInt(1));
+    /** This round's URLs: each running crawl in turn gets its share, and its hosts in turn their room. */
+    private List<Due> due(Connection c, int batch, boolean reclaimExpired) throws SQLException {
+        List<Running> running = running(c);
+        if (running.isEmpty()) {
+            return List.of();
         }
+        List<Due> due = new ArrayList<>();
+        int share = Math.max(1, (batch + running.size() - 1) / running.size());
+        int first = Math.floorMod(turn++, running.size()); // a different crawl goes first each round
+        for (int i = 0; i < running.size() && due.size() < batch; i++) {
+            Running crawl = running.get((first + i) % running.size());
+            due.addAll(dueOf(c, crawl, Math.min(share, batch - due.size()), reclaimExpired));
+        }
+        return due;
+    }
+
+    /** Up to {@code share} due URLs of the crawl's next hosts after its cursor, each host up to its room. */
+    private List<Due> dueOf(Connection c, Running crawl, int share, boolean reclaimExpired) throws SQLException {
+        int want = Math.min(HOSTS_PER_ROUND, share); // so that each host looked at can get a URL
+        String cursor = cursors.getOrDefault(crawl.id(), "");
+        List<String> hosts = hosts(c, crawl.id(), cursor, want, reclaimExpired);
+        if (hosts.size() < want && !cursor.isEmpty()) { // wrap around to the hosts before the cursor
+            hosts.addAll(hosts(c, crawl.id(), "", want - hosts.size(), reclaimExpired).stream().filter(h -> !hosts.contains(h)).toList());
+        }
+        if (hosts.isEmpty()) {
+            return List.of();
+        }
+        cursors.put(crawl.id(), hosts.getLast());
+        Map<String, Integer> leased = leased(c, crawl.id(), hosts);
+        List<String> served = new ArrayList<>();
+        List<Integer> rooms = new ArrayList<>();
+        for (String host : hosts) {
+            int room = crawl.window() - leased.getOrDefault(host, 0);
+            if (room > 0) {
+                served.add(host);
+                rooms.add(room);
+            }
+        }
+        if (served.isEmpty()) {
+            return List.of();
+        }
+        List<Due> due = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(DUE)) {
-            ps.setBoolean(1, reclaimExpired);
-            ps.setInt(2, Math.max(batch, Math.max(batch * 20, 1000) / running));
-            ps.setInt(3, perHost);
-            ps.setInt(4, hostLeased);
-            ps.setInt(5, batch);
+            ps.setArray(1, c.createArrayOf("text", served.toArray()));
+            ps.setArray(2, c.createArrayOf("int4", rooms.toArray()));
+            ps.setString(3, crawl.id());
+            ps.setBoolean(4, reclaimExpired);
+            ps.setInt(5, share);
+            ps.setString(6, crawl.id());
+            ps.setBoolean(7, reclaimExpired);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     due.add(new Due(rs.getString(1), rs.getBytes(2), rs.getString(3), rs.getString(4), UrlKind.valueOf(rs.getString(5)),
@@ -225,6 +280,49 @@ public final class Leases {
             }
         }
         return due;
+    }
+
+    private static List<Running> running(Connection c) throws SQLException {
+        List<Running> running = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(RUNNING); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                running.add(new Running(rs.getString(1), HostWindow.of(Json.decode(rs.getString(2).getBytes(StandardCharsets.UTF_8),
+                        Politeness.class))));
+            }
+        }
+        return running;
+    }
+
+    private static List<String> hosts(Connection c, String crawlId, String after, int limit, boolean reclaimExpired) throws SQLException {
+        List<String> hosts = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(HOSTS)) {
+            ps.setString(1, crawlId);
+            ps.setString(2, after);
+            ps.setBoolean(3, reclaimExpired);
+            ps.setString(4, crawlId);
+            ps.setBoolean(5, reclaimExpired);
+            ps.setInt(6, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    hosts.add(rs.getString(1));
+                }
+            }
+        }
+        return hosts;
+    }
+
+    private static Map<String, Integer> leased(Connection c, String crawlId, List<String> hosts) throws SQLException {
+        Map<String, Integer> leased = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(LEASED)) {
+            ps.setString(1, crawlId);
+            ps.setArray(2, c.createArrayOf("text", hosts.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    leased.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+        }
+        return leased;
     }
 
     /** The usage of the limited crawls among {@code due}, read under their row locks. */

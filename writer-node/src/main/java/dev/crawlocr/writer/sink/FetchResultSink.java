@@ -32,8 +32,11 @@ public final class FetchResultSink implements BatchSink<FetchResultSink.Outcome>
     private final PageRows pages;
     private final ImageRows images;
     private final UrlOutcomes urls;
+    private final Runnable onOutcomes;
 
-    public FetchResultSink(int maxAttempts, Duration retryDelay, MeterRegistry metrics) {
+    /** @param onOutcomes called after outcomes are committed: their leases ended, so their hosts have room again */
+    public FetchResultSink(int maxAttempts, Duration retryDelay, Runnable onOutcomes, MeterRegistry metrics) {
+        this.onOutcomes = onOutcomes;
         this.pages = new PageRows(metrics);
         this.images = new ImageRows(metrics);
         this.urls = new UrlOutcomes(maxAttempts, retryDelay, metrics);
@@ -65,5 +68,10 @@ public final class FetchResultSink implements BatchSink<FetchResultSink.Outcome>
         pages.write(c, pageOutcomes);
         images.write(c, imageOutcomes);
         urls.write(c, ordered);
+    }
+
+    @Override
+    public void afterCommit(List<Outcome> batch) {
+        onOutcomes.run();
     }
 }

@@ -16,8 +16,9 @@ import java.util.List;
  * Applies fetch outcomes to the registry: sets the URL's status and last HTTP status, releases its lease and
  * decides when it is due again. FETCH_ERROR is retried after {@code retryDelay} until {@code maxAttempts}; a final
  * outcome is due again only when the crawl has a recrawl interval. A RETURNED outcome was not tried, for a reason
- * of the fetcher's own: if the URL is still leased it is QUEUED again, due after {@value #RETURN_DELAY_MS} ms (unless
- * a newer lease is already out), and the attempt its lease charged is given back. The outcome's count of link
+ * of the fetcher's own: if the URL is still leased by that task's lease (not a newer one, told apart by the lease end
+ * the outcome echoes) it is QUEUED again, due after {@value #RETURN_DELAY_MS} ms, and the attempt its lease charged
+ * is given back. The outcome's count of link
  * records is kept, so completion can wait for them. An older outcome never overwrites a newer one, so
  * replays change nothing. Non-fetched outcomes are also kept in {@code fetch_errors}. The requests a task was
  * allowed and did not send go back to the crawl's request budget. Rows are written in key order, so concurrent
@@ -29,19 +30,20 @@ final class UrlOutcomes {
 
     private static final String UPSERT_URL = """
             INSERT INTO urls AS u (crawl_id, url_hash, url, host, kind, depth, status, attempts, last_http_status, fetched_at,
-                next_fetch_at, link_records)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                next_fetch_at, link_records, lease_until)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
             ON CONFLICT (crawl_id, url_hash) DO UPDATE SET
-                status = CASE WHEN EXCLUDED.status = 'QUEUED' AND u.status = 'LEASED' AND u.next_fetch_at > now()
+                status = CASE WHEN EXCLUDED.status = 'QUEUED' AND u.lease_until > EXCLUDED.lease_until
                               THEN 'LEASED' ELSE EXCLUDED.status END,
-                attempts = CASE WHEN EXCLUDED.status = 'QUEUED' THEN greatest(u.attempts - 1, 0) ELSE u.attempts END,
+                attempts = CASE WHEN EXCLUDED.status = 'QUEUED' AND NOT u.lease_until > EXCLUDED.lease_until
+                                THEN greatest(u.attempts - 1, 0) ELSE u.attempts END,
                 last_http_status = EXCLUDED.last_http_status,
                 fetched_at = EXCLUDED.fetched_at,
-                lease_until = CASE WHEN EXCLUDED.status = 'QUEUED' AND u.status = 'LEASED' AND u.next_fetch_at > now()
+                lease_until = CASE WHEN EXCLUDED.status = 'QUEUED' AND u.lease_until > EXCLUDED.lease_until
                                    THEN u.lease_until END,
                 next_fetch_at = CASE
                     WHEN EXCLUDED.status = 'QUEUED' THEN
-                        CASE WHEN u.status = 'LEASED' AND u.next_fetch_at > now() THEN u.next_fetch_at ELSE EXCLUDED.next_fetch_at END
+                        CASE WHEN u.lease_until > EXCLUDED.lease_until THEN u.next_fetch_at ELSE EXCLUDED.next_fetch_at END
                     WHEN EXCLUDED.status = 'FETCH_ERROR' THEN
                         CASE WHEN u.attempts < ? THEN now() + ? * interval '1 millisecond' END
                     ELSE (SELECT CASE WHEN c.recrawl_interval_s > 0
@@ -94,9 +96,11 @@ final class UrlOutcomes {
                 ps.setObject(10, status.equals("QUEUED") ? Sql.ts(System.currentTimeMillis() + RETURN_DELAY_MS) : null,
                         java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
                 ps.setInt(11, r.linkRecords());
-                ps.setInt(12, maxAttempts);
-                ps.setLong(13, retryDelay.toMillis());
-                ps.setInt(14, Math.max(0, r.maxRequests() - r.requests()));
+                // a returned task's lease: the URL's row is requeued only while that lease, not a newer one, is out
+                ps.setObject(12, status.equals("QUEUED") ? Sql.ts(r.leaseUntilMs()) : null, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                ps.setInt(13, maxAttempts);
+                ps.setLong(14, retryDelay.toMillis());
+                ps.setInt(15, Math.max(0, r.maxRequests() - r.requests()));
                 ps.addBatch();
                 anyErrors |= r.status() != FetchStatus.FETCHED && r.status() != FetchStatus.REDIRECT;
             }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** The frontier's rules, straight against PostgreSQL: per-host caps, leases, retries, stale and refused outcomes. */
 class LeaseRulesIT {
     private Database db;
-    private final FetchResultSink sink = new FetchResultSink(2, Duration.ZERO, new SimpleMeterRegistry());
+    private final FetchResultSink sink = new FetchResultSink(2, Duration.ZERO, () -> { }, new SimpleMeterRegistry());
 
     @BeforeEach
     void migrate() {
@@ -51,9 +51,14 @@ class LeaseRulesIT {
         });
     }
 
+    /** A crawl whose hosts may each have 300 leases out (no delay, 100 connections), so windows stay out of the way. */
     private void crawl(String id, String state) throws SQLException {
+        crawl(id, state, "{\"minDelayMs\":0,\"maxConnectionsPerHost\":100}");
+    }
+
+    private void crawl(String id, String state, String politeness) throws SQLException {
         sql("INSERT INTO crawls (id, state, seeds, scope, politeness, ocr, created_at) VALUES ('" + id + "', '" + state
-                + "', '[]', '{}', '{}', '{}', now())");
+                + "', '[]', '{}', '" + politeness + "', '{}', now())");
     }
 
     /** Registers n due URLs of a host, with the URL hashes the writer computes ({@code Hashes.urlHash}). */
@@ -76,37 +81,62 @@ class LeaseRulesIT {
     }
 
     @Test
-    void eachRoundTakesAtMostPerHostUrlsOfAHostAndSkipsStoppedCrawls() throws Exception {
-        crawl("run", "RUNNING");
+    void eachHostGetsTheWindowOfItsCrawlsContractAndStoppedCrawlsGetNothing() throws Exception {
+        crawl("run", "RUNNING", "{\"minDelayMs\":500}"); // 2 requests/s, one connection: 3 leases out per host
+        crawl("wide", "RUNNING", "{\"minDelayMs\":0,\"maxConnectionsPerHost\":4}"); // no delay: 3 per connection
         crawl("stop", "STOPPED");
         queue("run", "a.test", 10);
         queue("run", "b.test", 10);
+        queue("wide", "w.test", 20);
         queue("stop", "c.test", 10);
         Leases leases = new Leases(db);
-        Leases.Round round = leases.lease(100, 3, 1000, Duration.ofMinutes(1));
+        Leases.Round round = leases.lease(100, Duration.ofMinutes(1));
         Map<String, Long> perHost = round.tasks().stream().collect(Collectors.groupingBy(FetchTask::host, Collectors.counting()));
-        assertThat(perHost).isEqualTo(Map.of("a.test", 3L, "b.test", 3L));
+        assertThat(perHost).isEqualTo(Map.of("a.test", 3L, "b.test", 3L, "w.test", 12L));
         assertThat(round.tasks()).allSatisfy(t -> assertThat(t.attempt()).isEqualTo(1));
         assertThat(round.expired()).isZero();
-        assertThat(leases.lease(4, 100, 1000, Duration.ofMinutes(1)).tasks()).hasSize(4);
-        assertThat(statusByUrl().values().stream().filter("LEASED"::equals).count()).isEqualTo(10);
+        assertThat(leases.lease(100, Duration.ofMinutes(1)).tasks()).as("every window is full").isEmpty();
     }
 
     @Test
-    void aHostWithEnoughUnexpiredLeasesGetsNoMoreUntilSomeEnd() throws Exception {
-        crawl("run", "RUNNING");
+    void aHostWithItsWindowOfUnexpiredLeasesGetsNoMoreUntilSomeEndAndOtherHostsGoOn() throws Exception {
+        crawl("run", "RUNNING", "{\"minDelayMs\":500}");
         queue("run", "slow.test", 10);
         queue("run", "other.test", 2);
         Leases leases = new Leases(db);
-        assertThat(leases.lease(100, 3, 5, Duration.ofMinutes(1)).tasks()).extracting(FetchTask::host)
+        assertThat(leases.lease(100, Duration.ofMinutes(1)).tasks()).extracting(FetchTask::host)
                 .containsExactlyInAnyOrder("slow.test", "slow.test", "slow.test", "other.test", "other.test");
-        assertThat(leases.lease(100, 3, 5, Duration.ofMinutes(1)).tasks()).extracting(FetchTask::host).containsExactly("slow.test", "slow.test");
-        assertThat(leases.lease(100, 3, 5, Duration.ofMinutes(1)).tasks()).isEmpty();
-        List<FetchTask> leased = new java.util.ArrayList<>();
+        assertThat(leases.lease(100, Duration.ofMinutes(1)).tasks()).isEmpty();
         sql("UPDATE urls SET status = 'FETCHED', next_fetch_at = NULL, lease_until = NULL WHERE url IN ("
                 + "SELECT url FROM urls WHERE host = 'slow.test' AND status = 'LEASED' ORDER BY url LIMIT 2)");
-        leased.addAll(leases.lease(100, 3, 5, Duration.ofMinutes(1)).tasks());
-        assertThat(leased).hasSize(2).allSatisfy(t -> assertThat(t.host()).isEqualTo("slow.test"));
+        assertThat(leases.lease(100, Duration.ofMinutes(1)).tasks()).hasSize(2).allSatisfy(t -> assertThat(t.host()).isEqualTo("slow.test"));
+    }
+
+    @Test
+    void hostsAreServedInTurnSoABacklogOfOneHostHoldsUpNoOther() throws Exception {
+        crawl("run", "RUNNING", "{\"minDelayMs\":0,\"maxConnectionsPerHost\":100}");
+        queue("run", "aaa-backlog.test", 5000); // registered first, so its URLs are the oldest due
+        for (int h = 0; h < 600; h++) {
+            queue("run", "h" + h + ".test", 2);
+        }
+        Leases leases = new Leases(db);
+        java.util.Set<String> served = new java.util.HashSet<>();
+        for (int round = 0; round < 6; round++) {
+            leases.lease(1000, Duration.ofMinutes(1)).tasks().forEach(t -> served.add(t.host()));
+        }
+        assertThat(served).as("hosts served in 6 rounds of 1,000").hasSize(601);
+    }
+
+    @Test
+    void aNewSmallCrawlIsServedBesideACrawlWithAHugeBacklog() throws Exception {
+        crawl("big", "RUNNING");
+        for (int h = 0; h < 20; h++) {
+            queue("big", "big" + h + ".test", 500);
+        }
+        crawl("small", "RUNNING");
+        queue("small", "small.test", 10);
+        List<FetchTask> round = new Leases(db).lease(100, Duration.ofMinutes(1)).tasks();
+        assertThat(round.stream().filter(t -> t.crawlId().equals("small"))).as("the small crawl's URLs in the first round").hasSize(10);
     }
 
     @Test
@@ -120,7 +150,7 @@ class LeaseRulesIT {
             Leases leases = new Leases(db);
             try {
                 while (true) {
-                    List<FetchTask> round = leases.lease(100, 10, 1000, Duration.ofMinutes(1)).tasks();
+                    List<FetchTask> round = leases.lease(100, Duration.ofMinutes(1)).tasks();
                     if (round.isEmpty() && leased.size() >= 2000) {
                         return;
                     }
@@ -139,10 +169,10 @@ class LeaseRulesIT {
         crawl("run", "RUNNING");
         queue("run", "a.test", 1);
         Leases leases = new Leases(db);
-        assertThat(leases.lease(10, 10, 1000, Duration.ofMillis(300)).tasks()).hasSize(1);
-        assertThat(leases.lease(10, 10, 1000, Duration.ofMillis(300)).tasks()).isEmpty();
+        assertThat(leases.lease(10, Duration.ofMillis(300)).tasks()).hasSize(1);
+        assertThat(leases.lease(10, Duration.ofMillis(300)).tasks()).isEmpty();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
-            Leases.Round again = leases.lease(10, 10, 1000, Duration.ofMinutes(1));
+            Leases.Round again = leases.lease(10, Duration.ofMinutes(1));
             if (again.tasks().isEmpty()) {
                 return false;
             }
@@ -157,7 +187,7 @@ class LeaseRulesIT {
         crawl("run", "RUNNING");
         queue("run", "a.test", 1);
         Leases leases = new Leases(db);
-        assertThat(leases.lease(10, 10, 1000, Duration.ofMillis(1)).tasks()).hasSize(1);
+        assertThat(leases.lease(10, Duration.ofMillis(1)).tasks()).hasSize(1);
         queue("run", "b.test", 1);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> db.inTransaction("test", (Connection c) -> {
             try (Statement st = c.createStatement();
@@ -166,10 +196,10 @@ class LeaseRulesIT {
                 return rs.getLong(1) == 1;
             }
         }));
-        Leases.Round held = leases.lease(10, 10, 1000, Duration.ofMinutes(1), false);
+        Leases.Round held = leases.lease(10, Duration.ofMinutes(1), false);
         assertThat(held.tasks()).extracting(FetchTask::host).containsExactly("b.test");
         assertThat(held.expired()).isZero();
-        Leases.Round reclaimed = leases.lease(10, 10, 1000, Duration.ofMinutes(1), true);
+        Leases.Round reclaimed = leases.lease(10, Duration.ofMinutes(1), true);
         assertThat(reclaimed.tasks()).extracting(FetchTask::host).containsExactly("a.test");
         assertThat(reclaimed.expired()).isEqualTo(1);
     }
@@ -179,7 +209,7 @@ class LeaseRulesIT {
         crawl("run", "RUNNING");
         queue("run", "a.test", 4);
         Leases leases = new Leases(db);
-        List<FetchTask> tasks = leases.lease(10, 10, 1000, Duration.ofMillis(1)).tasks(); // leases that are over at once
+        List<FetchTask> tasks = leases.lease(10, Duration.ofMillis(1)).tasks(); // leases that are over at once
         Map<String, FetchTask> byUrl = tasks.stream().collect(Collectors.toMap(FetchTask::url, Function.identity()));
         long t = System.currentTimeMillis();
         write(FetchResult.failure(byUrl.get("http://a.test/1"), FetchStatus.ERROR, 404, "HTTP 404", null, 3), t);
@@ -193,7 +223,7 @@ class LeaseRulesIT {
         // wait and without the attempt its first lease charged; the final ones are not due again.
         Map<String, FetchTask> again = new java.util.HashMap<>();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-            leases.lease(10, 10, 1000, Duration.ofMinutes(1)).tasks().forEach(task -> again.put(task.url(), task));
+            leases.lease(10, Duration.ofMinutes(1)).tasks().forEach(task -> again.put(task.url(), task));
             return again.size() == 2;
         });
         assertThat(again.keySet()).containsExactlyInAnyOrder("http://a.test/2", "http://a.test/3");
@@ -207,13 +237,13 @@ class LeaseRulesIT {
         // An older outcome arriving late changes nothing.
         write(FetchResult.failure(byUrl.get("http://a.test/1"), FetchStatus.DENIED, 0, "robots.txt", null, 3), t - 10);
         assertThat(statusByUrl()).containsEntry("http://a.test/1", "ERROR").containsEntry("http://a.test/2", "FETCH_ERROR");
-        assertThat(leases.lease(10, 10, 1000, Duration.ofMinutes(1)).tasks()).isEmpty();
+        assertThat(leases.lease(10, Duration.ofMinutes(1)).tasks()).isEmpty();
     }
 
     private void limitedCrawl(String id, long maxPages, long maxPagesPerHost, long maxRequests) throws SQLException {
         sql("INSERT INTO crawls (id, state, seeds, scope, politeness, ocr, created_at) VALUES ('" + id + "', 'RUNNING', '[]', "
                 + "'{\"maxPages\": " + maxPages + ", \"maxPagesPerHost\": " + maxPagesPerHost + "}', "
-                + "'{\"maxRequestsTotal\": " + maxRequests + "}', '{}', now())");
+                + "'{\"maxRequestsTotal\": " + maxRequests + ", \"minDelayMs\": 0, \"maxConnectionsPerHost\": 100}', '{}', now())");
     }
 
     /** Makes URLs held back by a cap due again now, as they are after {@link Leases#WAIT_SECONDS}. */
@@ -222,7 +252,7 @@ class LeaseRulesIT {
     }
 
     private static FetchResult fetched(FetchTask t, int requests) {
-        return FetchResult.failure(t, FetchStatus.FETCHED, 200, null, null, 1).withRequests(requests, t.maxRequests());
+        return FetchResult.failure(t, FetchStatus.FETCHED, 200, null, null, 1).forTask(t, requests);
     }
 
     @Test
@@ -231,7 +261,7 @@ class LeaseRulesIT {
         queue("cap", "a.test", 10);
         queue("cap", "b.test", 10);
         Leases leases = new Leases(db);
-        Leases.Round first = leases.lease(100, 100, 1000, Duration.ofMinutes(1));
+        Leases.Round first = leases.lease(100, Duration.ofMinutes(1));
         Map<String, List<FetchTask>> byHost = first.tasks().stream().collect(Collectors.groupingBy(FetchTask::host));
         assertThat(byHost.get("a.test")).as("maxPagesPerHost").hasSize(3);
         assertThat(first.tasks()).as("maxPages").hasSize(5);
@@ -247,7 +277,7 @@ class LeaseRulesIT {
         write(fetched(b.get(0), 1), t);
         write(FetchResult.failure(b.get(1), FetchStatus.ERROR, 404, "HTTP 404", null, 1), t); // gives its place back
         waitOver();
-        Leases.Round second = leases.lease(100, 100, 1000, Duration.ofMinutes(1));
+        Leases.Round second = leases.lease(100, Duration.ofMinutes(1));
         assertThat(second.tasks()).extracting(FetchTask::host).containsExactly("b.test");
         assertThat(second.denied()).hasSize(7).allSatisfy(r -> {
             assertThat(r.status()).isEqualTo(FetchStatus.DENIED);
@@ -257,7 +287,7 @@ class LeaseRulesIT {
 
         write(fetched(second.tasks().get(0), 1), t);
         waitOver();
-        Leases.Round last = leases.lease(100, 100, 1000, Duration.ofMinutes(1));
+        Leases.Round last = leases.lease(100, Duration.ofMinutes(1));
         assertThat(last.tasks()).isEmpty();
         assertThat(last.denied()).hasSize(7).allSatisfy(r -> assertThat(r.reason()).isEqualTo("page cap reached: maxPages 5 for the crawl"));
         for (FetchResult r : last.denied()) {
@@ -275,21 +305,21 @@ class LeaseRulesIT {
         limitedCrawl("budget", 0, 0, 5);
         queue("budget", "a.test", 10);
         Leases leases = new Leases(db);
-        Leases.Round first = leases.lease(100, 100, 1000, Duration.ofMinutes(1));
+        Leases.Round first = leases.lease(100, Duration.ofMinutes(1));
         assertThat(first.tasks()).extracting(FetchTask::maxRequests).containsExactly(2, 2, 1);
         assertThat(first.waiting()).isEqualTo(7);
         long t = System.currentTimeMillis();
         write(fetched(first.tasks().get(0), 2), t); // robots.txt and the page
         write(fetched(first.tasks().get(1), 1), t);
         write(FetchResult.failure(first.tasks().get(2), FetchStatus.FETCH_ERROR, 0, "request allowance of the task spent", null, 1)
-                .withRequests(1, 1), t);
+                .forTask(first.tasks().get(2), 1), t);
         waitOver();
-        Leases.Round second = leases.lease(100, 100, 1000, Duration.ofMinutes(1));
+        Leases.Round second = leases.lease(100, Duration.ofMinutes(1));
         assertThat(second.tasks()).as("4 of 5 requests spent").extracting(FetchTask::maxRequests).containsExactly(1);
         assertThat(second.denied()).as("a lease is out and may return its request").isEmpty();
         write(fetched(second.tasks().get(0), 1), t + 10);
         waitOver();
-        Leases.Round last = leases.lease(100, 100, 1000, Duration.ofMinutes(1));
+        Leases.Round last = leases.lease(100, Duration.ofMinutes(1));
         assertThat(last.tasks()).isEmpty();
         assertThat(last.denied()).hasSize(7).allSatisfy(r -> assertThat(r.reason()).isEqualTo("request budget of the crawl spent (5 requests)"));
     }
@@ -305,7 +335,7 @@ class LeaseRulesIT {
             Leases leases = new Leases(db);
             try {
                 for (int i = 0; i < 30; i++) { // 3 x 30 rounds of 7 touch at most 630 of the 2,000 URLs: each round finds fresh ones
-                    leased.addAll(leases.lease(7, 10, 1000, Duration.ofMinutes(1)).tasks());
+                    leased.addAll(leases.lease(7, Duration.ofMinutes(1)).tasks());
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
@@ -329,7 +359,7 @@ class LeaseRulesIT {
     private void write(FetchResult r, long fetchedAt) throws SQLException {
         FetchResult timed = new FetchResult(r.schema(), r.crawlId(), r.url(), r.kind(), r.depth(), r.status(), r.reason(), r.finalUrl(),
                 r.httpStatus(), r.contentType(), r.title(), r.text(), r.truncated(), r.contentHash(), r.bytes(), r.outlinkCount(),
-                r.imageUrls(), r.redirectTo(), fetchedAt, r.fetchMs(), r.requests(), r.maxRequests(), r.linkRecords());
+                r.imageUrls(), r.redirectTo(), fetchedAt, r.fetchMs(), r.requests(), r.maxRequests(), r.linkRecords(), r.leaseUntilMs());
         FetchResultSink.Outcome o = sink.decode(null, dev.crawlocr.common.message.Json.encode(timed));
         db.inTransaction("test", c -> {
             sink.write(c, List.of(o));
