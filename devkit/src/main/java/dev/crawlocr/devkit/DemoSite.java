@@ -45,11 +45,13 @@ public final class DemoSite implements AutoCloseable {
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Request> log = new ConcurrentLinkedQueue<>();
     private final int pagesPerImage;
+    private final boolean index;
     private volatile long latencyMs;
 
-    private DemoSite(String address, int port, int pages, int pagesPerImage, long seed, boolean korean) {
+    private DemoSite(String address, int port, int pages, int pagesPerImage, long seed, boolean korean, boolean index) {
         this.pages = pages;
         this.pagesPerImage = pagesPerImage;
+        this.index = index;
         try {
             server = HttpServer.create(new InetSocketAddress(address, port), 128);
         } catch (IOException e) {
@@ -72,12 +74,20 @@ public final class DemoSite implements AutoCloseable {
 
     /** A site whose images are all in Latin script. */
     public static DemoSite start(String address, int port, int pages, int pagesPerImage, long seed) {
-        return new DemoSite(address, port, pages, pagesPerImage, seed, false);
+        return new DemoSite(address, port, pages, pagesPerImage, seed, false, false);
+    }
+
+    /**
+     * A site whose page 0 is an index that also links every other page, so the whole site is one hop from the seed
+     * (a flat site: {@code pages - 1} pages linked from one index). Images are in Latin script.
+     */
+    public static DemoSite withIndex(String address, int port, int pages, int pagesPerImage, long seed) {
+        return new DemoSite(address, port, pages, pagesPerImage, seed, false, true);
     }
 
     /** A site whose images are 70% Latin, 20% Hangul and 10% mixed, as {@link TextDesigns#generate} writes them. */
     public static DemoSite withKorean(String address, int port, int pages, int pagesPerImage, long seed) {
-        return new DemoSite(address, port, pages, pagesPerImage, seed, true);
+        return new DemoSite(address, port, pages, pagesPerImage, seed, true, false);
     }
 
     /** Every response from now on waits {@code latency} before it is sent: a slow host. */
@@ -172,6 +182,11 @@ public final class DemoSite implements AutoCloseable {
         for (int child : new int[] {2 * i + 1, 2 * i + 2, (i * 31 + 17) % pages, 0, i + 1}) {
             if (child < pages && child != i) {
                 b.append("<li><a href=\"/page/").append(child).append(".html#top\">page ").append(child).append("</a></li>");
+            }
+        }
+        if (index && i == 0) {
+            for (int p = 1; p < pages; p++) {
+                b.append("<li><a href=\"/page/").append(p).append(".html\">page ").append(p).append("</a></li>");
             }
         }
         b.append("</ul>");

@@ -49,13 +49,33 @@ public final class LocalKafka implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             int p = port == 0 ? Ports.free() : port;
-            LocalKafka kafka = new LocalKafka(dir, p, Ports.free(), System.getProperty("java.class.path"));
+            LocalKafka kafka = new LocalKafka(dir, p, Ports.free(), classPath());
             kafka.format(clusterId);
             kafka.startProcess();
             return kafka;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare Kafka data directory " + dir, e);
         }
+    }
+
+    /**
+     * The class path the broker runs from: this JVM's, or under {@code mvn exec:java} (where the JVM's class path is
+     * Maven's launcher and the project's jars are in the context class loader) the context class loader's.
+     */
+    private static String classPath() {
+        String own = System.getProperty("java.class.path", "");
+        if (!own.contains("kafka") && Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader) {
+            StringBuilder cp = new StringBuilder();
+            for (java.net.URL url : loader.getURLs()) {
+                try {
+                    cp.append(cp.isEmpty() ? "" : java.io.File.pathSeparator).append(Path.of(url.toURI()));
+                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                    // not a file URL; the broker does not need it
+                }
+            }
+            return cp.toString();
+        }
+        return own;
     }
 
     public String bootstrapServers() {

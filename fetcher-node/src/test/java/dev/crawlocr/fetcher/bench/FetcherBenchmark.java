@@ -14,6 +14,7 @@ import dev.crawlocr.common.message.Json;
 import dev.crawlocr.common.message.OcrSettings;
 import dev.crawlocr.common.message.Politeness;
 import dev.crawlocr.common.message.UrlKind;
+import dev.crawlocr.devkit.Bench;
 import dev.crawlocr.devkit.DemoSite;
 import dev.crawlocr.devkit.Ports;
 import dev.crawlocr.devkit.TestServices;
@@ -59,7 +60,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 public final class FetcherBenchmark {
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = flags(args);
+        Map<String, String> a = Bench.flags(args);
         int pages = Integer.parseInt(a.getOrDefault("pages", "2000"));
         int hosts = Integer.parseInt(a.getOrDefault("hosts", "8"));
         int perImage = Integer.parseInt(a.getOrDefault("pages-per-image", "4"));
@@ -74,7 +75,6 @@ public final class FetcherBenchmark {
             throw new IllegalStateException("No fetcher jar at " + jar.toAbsolutePath() + ": build it with scripts/bench fetcher (or mvn -pl fetcher-node package)");
         }
 
-        exposeClassPath();
         String bootstrap = TestServices.kafkaBootstrap();
         CommonConfig common = new CommonConfig(bootstrap, true, 8, 10 << 20, 0, "bench");
         TopicAdmin.ensureTopics(common);
@@ -114,14 +114,14 @@ public final class FetcherBenchmark {
             String crawl = "bench-" + System.currentTimeMillis();
             job(producer, crawl, sites);
             int hitsBefore = sites.stream().mapToInt(s -> s.requests().size()).sum();
-            long cpu0 = cpuTicks(fetcher.pid());
-            double load0 = loadAverage();
+            long cpu0 = Bench.cpuTicks(fetcher.pid());
+            String load0 = Bench.loadAverage();
             long t1 = System.nanoTime();
             send(producer, crawl, pageUrls, UrlKind.PAGE);
             send(producer, crawl, imageUrls, UrlKind.IMAGE);
             results.await(crawl, pageUrls.size() + imageUrls.size(), Duration.ofMinutes(10));
             double secs = (System.nanoTime() - t1) / 1e9;
-            double cpuSecs = (cpuTicks(fetcher.pid()) - cpu0) / 100.0;
+            double cpuSecs = (Bench.cpuTicks(fetcher.pid()) - cpu0) / 100.0;
             int requests = sites.stream().mapToInt(s -> s.requests().size()).sum() - hitsBefore;
             long rssEnd = rssKb(fetcher.pid(), "VmRSS");
             long rssPeak = rssKb(fetcher.pid(), "VmHWM");
@@ -142,8 +142,8 @@ public final class FetcherBenchmark {
             System.out.printf("Fetcher CPU: %.1f s over the run = %.2f ms per page (images and Kafka included); %d cores would sustain ~%.0f pages/s%n",
                     cpuSecs, cpuSecs * 1000 / pagesDone, Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().availableProcessors() * pagesDone / cpuSecs);
-            System.out.printf("Machine load average during the run: %.1f -> %.1f on %d cores (other processes share the CPUs)%n",
-                    load0, loadAverage(), Runtime.getRuntime().availableProcessors());
+            System.out.printf("Machine load average during the run: %s -> %s on %d cores (other processes share the CPUs)%n",
+                    load0, Bench.loadAverage(), Runtime.getRuntime().availableProcessors());
             System.out.printf("Target >= 500 pages/s: %s%n", fetcherPages >= 500 ? "met" : "NOT met");
         } finally {
             fetcher.destroy();
@@ -323,57 +323,6 @@ public final class FetcherBenchmark {
             return -1;
         }
         return -1;
-    }
-
-    /** utime + stime of a process, in clock ticks (1/100 s on Linux). */
-    private static long cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
-    private static double loadAverage() {
-        try {
-            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-
-    /**
-     * Under {@code exec:java} the JVM's class path is Maven's launcher, while the broker child process that
-     * {@link TestServices} may start needs the Kafka jars: publish the benchmark's own class path instead.
-     */
-    private static void exposeClassPath() {
-        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader
-                && !System.getProperty("java.class.path", "").contains("kafka")) {
-            StringBuilder cp = new StringBuilder();
-            for (java.net.URL u : loader.getURLs()) {
-                try {
-                    cp.append(cp.isEmpty() ? "" : java.io.File.pathSeparator).append(Path.of(u.toURI()));
-                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-                    // not a file URL; the broker does not need it
-                }
-            }
-            System.setProperty("java.class.path", cp.toString());
-        }
-    }
-
-    private static Map<String, String> flags(String[] args) {
-        Map<String, String> m = new HashMap<>();
-        for (String arg : args) {
-            for (String part : arg.split("\\s+")) {
-                if (part.startsWith("--") && part.contains("=")) {
-                    m.put(part.substring(2, part.indexOf('=')), part.substring(part.indexOf('=') + 1));
-                }
-            }
-        }
-        return m;
     }
 
     private FetcherBenchmark() {

@@ -1,11 +1,11 @@
 package dev.crawlocr.writer.bench;
 
+import dev.crawlocr.devkit.Bench;
 import dev.crawlocr.devkit.Postgres;
 import dev.crawlocr.devkit.TestServices;
 import dev.crawlocr.writer.db.Database;
 import dev.crawlocr.writer.frontier.Leases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code scripts/bench frontier [--sizes=10000,1000000,10000000] [--seconds=15]}: the scheduler's lease rate as the
@@ -30,13 +31,14 @@ public final class FrontierBenchmark {
     static final int BATCH = 1000;
 
     public static void main(String[] args) throws Exception {
-        long[] sizes = Arrays.stream(arg(args, "sizes", "10000,1000000,10000000").split(",")).mapToLong(Long::parseLong).toArray();
-        int seconds = Integer.parseInt(arg(args, "seconds", "15"));
+        Map<String, String> flags = Bench.flags(args);
+        long[] sizes = Arrays.stream(flags.getOrDefault("sizes", "10000,1000000,10000000").split(",")).mapToLong(Long::parseLong).toArray();
+        int seconds = Integer.parseInt(flags.getOrDefault("seconds", "15"));
         Postgres pg = TestServices.postgres();
         String url = pg.createDatabase("frontierbench");
         System.out.printf(Locale.ROOT, "frontier benchmark: %d hosts, %d crawls (no delay, 4 connections: 12 leases per host), rounds of %d,"
-                + " %d s per size; %d CPUs, load average %.2f%n", HOSTS, CRAWLS, BATCH, seconds, Runtime.getRuntime().availableProcessors(),
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                + " %d s per size; %d CPUs, load average %s%n", HOSTS, CRAWLS, BATCH, seconds, Runtime.getRuntime().availableProcessors(),
+                Bench.loadAverage());
         List<double[]> results = new ArrayList<>();
         try (Database db = new Database(url, pg.user(), pg.password(), 4, new SimpleMeterRegistry())) {
             db.migrate();
@@ -123,15 +125,6 @@ public final class FrontierBenchmark {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static String arg(String[] args, String name, String otherwise) {
-        for (String a : args) {
-            if (a.startsWith("--" + name + "=")) {
-                return a.substring(name.length() + 3);
-            }
-        }
-        return otherwise;
     }
 
     private FrontierBenchmark() {

@@ -8,6 +8,7 @@ import dev.crawlocr.common.kafka.TopicAdmin;
 import dev.crawlocr.common.message.DiscoveredUrls;
 import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.Json;
+import dev.crawlocr.devkit.Bench;
 import dev.crawlocr.devkit.Postgres;
 import dev.crawlocr.devkit.TestServices;
 import dev.crawlocr.writer.WriterNode;
@@ -46,7 +47,6 @@ public final class WriterBenchmark {
     public static void main(String[] args) throws Exception {
         int pages = arg(args, "pages", 10_000);
         int urls = arg(args, "urls", 200_000);
-        exposeClassPath();
         String bootstrap = TestServices.kafkaBootstrap();
         Postgres pg = TestServices.postgres();
         CommonConfig common = new CommonConfig(bootstrap, true, 6, 10 << 20, 0, "bench");
@@ -91,7 +91,7 @@ public final class WriterBenchmark {
         Files.deleteIfExists(csv);
 
         System.out.printf(Locale.ROOT, "%nwriter benchmark (%d pages, average text %.0f chars; %d registry URLs; %d CPUs, load average %s)%n",
-                pages, avgText, urls, Runtime.getRuntime().availableProcessors(), loadAverage());
+                pages, avgText, urls, Runtime.getRuntime().availableProcessors(), Bench.loadAverage());
         System.out.printf(Locale.ROOT, "  writer page sink     %,10.0f rows/s  (2 sink threads, the default; pages upsert + URL status/lease release, batches of 500)%n", sinkRate);
         System.out.printf(Locale.ROOT, "  writer, 1 thread     %,10.0f rows/s  (WRITER_SINK_THREADS=1: one session, like psql)%n", sinkRate1);
         System.out.printf(Locale.ROOT, "  psql \\copy baseline  %,10.0f rows/s  (pages rows only; mean of %,.0f before and %,.0f after)%n",
@@ -215,29 +215,6 @@ public final class WriterBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "psql \\copy: %d in %.2f s%n", rows, seconds);
         return rows / seconds;
-    }
-
-    /**
-     * Under {@code mvn exec:java} the JVM's class path is Maven's own, while the project's classes sit in the
-     * context class loader. The local Kafka broker is started as a child JVM from {@code java.class.path}, so it
-     * is pointed at the project's class path.
-     */
-    private static void exposeClassPath() throws Exception {
-        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader && loader.getURLs().length > 0) {
-            StringBuilder cp = new StringBuilder();
-            for (java.net.URL url : loader.getURLs()) {
-                cp.append(cp.isEmpty() ? "" : java.io.File.pathSeparator).append(Path.of(url.toURI()));
-            }
-            System.setProperty("java.class.path", cp.toString());
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            return String.join(" ", java.util.Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
-        } catch (java.io.IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 
     private static int arg(String[] args, String name, int fallback) {
