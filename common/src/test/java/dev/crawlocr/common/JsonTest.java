@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crawlocr.common.message.BadRecordException;
 import dev.crawlocr.common.message.CrawlJob;
+import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.Json;
 import dev.crawlocr.common.message.UrlKind;
@@ -56,5 +57,16 @@ class JsonTest {
                 .isInstanceOf(BadRecordException.class).hasMessageContaining("SPACESHIP");
         assertThatThrownBy(() -> Json.decode(new byte[0], FetchTask.class))
                 .isInstanceOf(BadRecordException.class).hasMessageContaining("Empty value");
+    }
+
+    @Test
+    void aCrawlsOutlinkCapAndAPagesDroppedLinkCountsAreNeverNegative() {
+        assertThatThrownBy(() -> Json.decode(bytes("""
+                {"schema":1,"crawlId":"c","state":"RUNNING","seeds":["http://a.example/"],"scope":{"maxOutlinks":-1},
+                 "createdAt":"2026-01-01T00:00:00Z"}"""), CrawlJob.class))
+                .isInstanceOf(BadRecordException.class).hasMessageContaining("'maxOutlinks' must be >= 0, was -1");
+        assertThatThrownBy(() -> Json.decode(bytes("""
+                {"schema":1,"crawlId":"c","url":"http://a/","kind":"PAGE","status":"FETCHED","droppedLinks":{"trap":-2}}"""), FetchResult.class))
+                .isInstanceOf(BadRecordException.class).hasMessageContaining("'droppedLinks.trap' must be >= 0, was -2");
     }
 }

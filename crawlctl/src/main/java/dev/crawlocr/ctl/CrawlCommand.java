@@ -58,6 +58,9 @@ final class CrawlCommand {
         long maxPages;
         @Option(names = "--max-pages-per-host", defaultValue = "0", description = "Page cap per host, 0 = none")
         long maxPagesPerHost;
+        @Option(names = "--max-outlinks", defaultValue = "0",
+                description = "Links (and images) followed per page, 0 = the fetchers' FETCHER_MAX_OUTLINKS (1000 unless set)")
+        int maxOutlinks;
         @Option(names = "--no-images", description = "Do not fetch or OCR images")
         boolean noImages;
         @Option(names = "--delay", defaultValue = "1s", converter = DurationConverter.class, description = "Minimum delay between requests to one host (default ${DEFAULT-VALUE})")
@@ -105,7 +108,8 @@ final class CrawlCommand {
         CrawlJob toJob() {
             String crawlId = id != null ? id : "c-" + UUID.randomUUID().toString().substring(0, 8);
             try {
-                CrawlScope scope = new CrawlScope(allowHosts, allowDomains, include, exclude, maxDepth, maxPagesPerHost, maxPages, null, !noImages);
+                CrawlScope scope = new CrawlScope(allowHosts, allowDomains, include, exclude, maxDepth, maxPagesPerHost, maxPages, null,
+                        !noImages, maxOutlinks);
                 Politeness politeness = new Politeness(delay.toMillis(), maxConnections, perMinute, maxRequests, recrawl == null ? 0 : recrawl.toSeconds());
                 return new CrawlJob(CrawlJob.SCHEMA, crawlId, CrawlJob.State.RUNNING, seeds, scope, politeness,
                         new OcrSettings(lang, psm, minConfidence), Instant.now());

@@ -8,8 +8,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -35,10 +38,46 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--interval", defaultValue = "2", description = "Seconds between refreshes with --watch (default ${DEFAULT-VALUE})")
     int interval;
 
-    /** One crawl's row counts. {@code urls} maps URL status to count. */
-    /** @param maxRequests the crawl's request budget (0: none); {@code requestsCharged} the part spent or held by leases */
+    /** The key of {@link CrawlStatus#dropped} for URLs robots.txt disallowed (DENIED outcomes naming it). */
+    static final String ROBOTS = "robots.txt";
+
+    /** The guards the {@code dropped} line names, in its order, with the category of dropped links each one counts. */
+    private enum Guard {
+        LINK_CAP("outlink-cap", "by the per-page link cap"),
+        TRAP("trap", "by the trap guard"),
+        SCOPE(null, "out of scope"),
+        NOFOLLOW("nofollow", "on nofollow pages"),
+        ROBOTS_TXT(ROBOTS, "disallowed by robots.txt");
+
+        final String category;
+        final String words;
+
+        Guard(String category, String words) {
+            this.category = category;
+            this.words = words;
+        }
+
+        /**
+         * The guard that counts a category: the fetcher's scope categories (host, depth, include, exclude, extension,
+         * ...) are SCOPE; null for links that are no http(s) URL at all (mailto:, javascript:), which are not shown.
+         */
+        static Guard of(String category) {
+            if (category.equals("invalid")) {
+                return null;
+            }
+            return Arrays.stream(values()).filter(g -> category.equals(g.category)).findFirst().orElse(SCOPE);
+        }
+    }
+
+    /**
+     * One crawl's row counts. {@code urls} maps URL status to count.
+     *
+     * @param maxRequests the crawl's request budget (0: none); {@code requestsCharged} the part spent or held by leases
+     * @param dropped     links its pages did not follow, summed over its pages by the fetcher's category ("outlink-cap",
+     *                    "trap", "host", ...), and {@link #ROBOTS}: its URLs that robots.txt disallowed
+     */
     record CrawlStatus(String id, String state, Map<String, Long> urls, long pages, long images, long ocrOk, long ocrFailed, long pagesLastMinute,
-                       long maxRequests, long requestsCharged) {
+                       long maxRequests, long requestsCharged, Map<String, Long> dropped) {
         long total() {
             return urls.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -93,7 +132,7 @@ final class StatusCommand implements Callable<Integer> {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new CrawlStatus(rs.getString(1), rs.getString(2), urlCounts(db, rs.getString(1)), rs.getLong(3), rs.getLong(4),
-                            rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)));
+                            rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), droppedLinks(db, rs.getString(1))));
                 }
             }
         }
@@ -101,9 +140,26 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static Map<String, Long> urlCounts(Connection db, String crawl) throws SQLException {
+        return counts(db, "SELECT status, count(*) FROM urls WHERE crawl_id = ? GROUP BY status ORDER BY status", crawl);
+    }
+
+    /** The crawl's pages' dropped links by category, and its URLs robots.txt disallowed (the fetcher's DENIED reason). */
+    private static Map<String, Long> droppedLinks(Connection db, String crawl) throws SQLException {
+        return counts(db, """
+                SELECT d.key, sum(d.value::bigint) FROM pages p, jsonb_each_text(p.dropped_links) d WHERE p.crawl_id = ? GROUP BY d.key
+                UNION ALL
+                SELECT ?, count(*) FROM (SELECT reason FROM pages WHERE crawl_id = ? AND status = 'DENIED'
+                                         UNION ALL SELECT reason FROM images WHERE crawl_id = ? AND status = 'DENIED') denied
+                WHERE reason LIKE 'robots.txt disallows %'""", crawl, ROBOTS, crawl, crawl);
+    }
+
+    /** A query's (name, count) rows in their order; {@code params} fill its placeholders. */
+    private static Map<String, Long> counts(Connection db, String sql, String... params) throws SQLException {
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (PreparedStatement ps = db.prepareStatement("SELECT status, count(*) FROM urls WHERE crawl_id = ? GROUP BY status ORDER BY status")) {
-            ps.setString(1, crawl);
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     counts.put(rs.getString(1), rs.getLong(2));
@@ -111,6 +167,26 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         return counts;
+    }
+
+    /**
+     * "dropped  2,000 links by the per-page link cap, 12 by the trap guard, 300 out of scope", or "" when nothing was
+     * dropped.
+     */
+    static String droppedLine(Map<String, Long> dropped) {
+        Map<Guard, Long> byGuard = new EnumMap<>(Guard.class);
+        dropped.forEach((category, n) -> {
+            Guard g = Guard.of(category);
+            if (g != null && n > 0) {
+                byGuard.merge(g, n, Long::sum);
+            }
+        });
+        List<String> parts = new ArrayList<>();
+        byGuard.forEach((g, n) -> {
+            String noun = !parts.isEmpty() ? "" : n == 1 ? " link" : " links";
+            parts.add(String.format(Locale.ROOT, "%,d%s %s", n, noun, g.words));
+        });
+        return parts.isEmpty() ? "" : "  dropped  " + String.join(", ", parts) + "\n";
     }
 
     static String render(CrawlStatus c) {
@@ -121,6 +197,7 @@ final class StatusCommand implements Callable<Integer> {
         b.append("(total ").append(c.total()).append(")\n");
         b.append("  stored   pages ").append(c.pages()).append("  images ").append(c.images()).append("  ocr ").append(c.ocrOk())
                 .append(c.ocrFailed() > 0 ? "  ocr failed " + c.ocrFailed() : "").append('\n');
+        b.append(droppedLine(c.dropped()));
         b.append("  rate     ").append(c.pagesLastMinute()).append(" fetch outcomes in the last minute\n");
         if (c.maxRequests() > 0) {
             b.append("  budget   ").append(c.requestsCharged()).append(" of ").append(c.maxRequests())

@@ -103,7 +103,8 @@ public record FetcherConfig(
             .define("FETCHER_URL_MAX_REPEATED_SEGMENTS", INT, "3", ConfigDef.between(1, 100), "between 1 and 100",
                     "URLs whose path repeats one segment more often than this are dropped (trap guard)")
             .define("FETCHER_MAX_OUTLINKS", INT, "1000", ConfigDef.between(1, 100_000), "between 1 and 100000",
-                    "Links followed per page; the rest are counted and dropped")
+                    "Links (and, separately, images) followed per page: the node's default for crawls that set no cap of their own "
+                    + "(crawl start --max-outlinks); the rest are counted and dropped")
             .define("FETCHER_TRACKING_PARAMS", LIST, "utm_source,utm_medium,utm_campaign,utm_term,utm_content,gclid,fbclid",
                     "Query parameters removed from discovered URLs")
             .define("FETCHER_JOB_WAIT", DURATION, "30s", ConfigDef.positiveDuration(), "> 0",

@@ -15,12 +15,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
  * Drives {@code crawlctl} against a local cluster (a broker process and one process per node): start a crawl,
- * watch its status to completion, tail a topic, search for a word rendered into an image, and show one URL's
- * history.
+ * watch its status to completion, tail a topic, search for a word rendered into an image, show one URL's
+ * history, and crawl with a per-page link cap whose dropped links status counts.
  */
 class CrawlctlIT {
 
@@ -64,6 +65,7 @@ class CrawlctlIT {
             assertThat(status.exitCode()).as(status.err()).isZero();
             assertThat(status.out()).contains("crawl ctl-1  FINISHED").contains("stored   pages 12  images 4  ocr 4")
                     .contains("crawlocr-analyzer  crawl.images       0")
+                    .contains("\n  dropped  1 link disallowed by robots.txt\n") // every page links /private/secret.html
                     .contains("budget   " + site.requests().size() + " of 1000 requests spent or held by leases");
 
             Result tail = crawlctl(args(common, "tail", "ocr", "--from-beginning", "--max", "1"));
@@ -83,6 +85,27 @@ class CrawlctlIT {
             assertThat(url.exitCode()).as(url.err()).isZero();
             assertThat(url.out()).contains("registry").contains("kind              IMAGE").contains("discovered_from   " + site.baseUrl() + "/page/")
                     .contains("ocr_status        OK").contains(word);
+
+            try (DemoSite capped = DemoSite.start(12, 3)) {
+                Result cap = crawlctl(args(common, "crawl", "start", "--seed", capped.seedUrl(), "--delay", "20ms", "--max-outlinks", "1",
+                        "--id", "ctl-cap", "--wait", "--timeout", "3m"));
+                assertThat(cap.exitCode()).as(cap.err()).isZero();
+                // Page i links to pages 2i+1, 2i+2, (31i+17) % 12, 0 and i+1 (those that exist), then /private/secret.html.
+                // Following only the first link of each page from page 0 reaches pages 0, 1, 3, 7, 6, 11 and 10 (which
+                // leads back to 3); their other 3 + 4 + 5 + 3 + 3 + 2 + 3 distinct links are dropped by the cap.
+                Map<String, Integer> pageHits = new TreeMap<>();
+                capped.hits().forEach((path, n) -> {
+                    if (path.startsWith("/page/")) {
+                        pageHits.put(path, n);
+                    }
+                });
+                assertThat(pageHits).isEqualTo(Map.of("/page/0.html", 1, "/page/1.html", 1, "/page/3.html", 1, "/page/6.html", 1,
+                        "/page/7.html", 1, "/page/10.html", 1, "/page/11.html", 1));
+                Result capStatus = crawlctl(args(common, "status", "ctl-cap"));
+                assertThat(capStatus.exitCode()).as(capStatus.err()).isZero();
+                assertThat(capStatus.out()).contains("crawl ctl-cap  FINISHED\n")
+                        .contains("\n  stored   pages 7  images 4  ocr 4\n  dropped  23 links by the per-page link cap\n");
+            }
 
             Result unknown = crawlctl(args(common, "crawl", "stop", "no-such-crawl"));
             assertThat(unknown.exitCode()).isEqualTo(1);

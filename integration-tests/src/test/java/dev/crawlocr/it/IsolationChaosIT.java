@@ -197,7 +197,7 @@ class IsolationChaosIT {
 
     private static CrawlJob job(String id, DemoSite site, int delayMs) {
         return new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, List.of(site.seedUrl()),
-                new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true),
+                new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true, 0),
                 new Politeness(delayMs, 2, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now());
     }
 

@@ -32,7 +32,8 @@ class DeadLetterIT {
                 kit.fetched(kit.page(task, "Page " + i, "Text with a NUL\0 character " + i, List.of()));
                 if (i == 10) {
                     kit.fetched(new FetchResult(FetchResult.SCHEMA, kit.crawlId, base + "impossible", UrlKind.PAGE, 0, FetchStatus.FETCHED,
-                            null, null, 5000, "text/html", "t", "x", false, null, 1, 0, List.of(), null, System.currentTimeMillis(), 1, 1, 0, 0, 0));
+                            null, null, 5000, "text/html", "t", "x", false, null, 1, 0, Map.of(), List.of(), null, System.currentTimeMillis(),
+                            1, 1, 0, 0, 0));
                     kit.sendRaw(Topics.PAGES, base + "garbage", "{not json".getBytes(StandardCharsets.UTF_8));
                 }
             }

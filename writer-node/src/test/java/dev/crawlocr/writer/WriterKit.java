@@ -123,14 +123,19 @@ final class WriterKit implements AutoCloseable {
     }
 
     FetchResult page(FetchTask task, String title, String text, List<String> images) {
+        return page(task, title, text, images, Map.of());
+    }
+
+    /** A fetched page whose links the fetcher's guards dropped as {@code dropped} counts. */
+    FetchResult page(FetchTask task, String title, String text, List<String> images, Map<String, Integer> dropped) {
         return new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.PAGE, task.depth(), FetchStatus.FETCHED, null,
-                task.url(), 200, "text/html", title, text, false, "hash-" + task.url().hashCode(), text.length(), 3, images, null,
+                task.url(), 200, "text/html", title, text, false, "hash-" + task.url().hashCode(), text.length(), 3, dropped, images, null,
                 System.currentTimeMillis(), 12, 1, task.maxRequests(), 0, task.leaseUntilMs());
     }
 
     FetchResult image(FetchTask task, String contentHash) {
         return new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.IMAGE, task.depth(), FetchStatus.FETCHED, null,
-                task.url(), 200, "image/png", null, null, false, contentHash, 2048, 0, List.of(), null, System.currentTimeMillis(), 7,
+                task.url(), 200, "image/png", null, null, false, contentHash, 2048, 0, Map.of(), List.of(), null, System.currentTimeMillis(), 7,
                 1, task.maxRequests(), 0, task.leaseUntilMs());
     }
 

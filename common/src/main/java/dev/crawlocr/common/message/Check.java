@@ -1,6 +1,9 @@
 package dev.crawlocr.common.message;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Argument checks for message constructors; each failure names the field. */
 final class Check {
@@ -20,6 +23,15 @@ final class Check {
 
     static <T> List<T> list(List<T> value) {
         return value == null ? List.of() : List.copyOf(value);
+    }
+
+    /** Counts by name, sorted by name; null is empty. Each count must be >= 0. */
+    static Map<String, Integer> counts(Map<String, Integer> value, String field) {
+        if (value == null) {
+            return Map.of();
+        }
+        value.forEach((name, n) -> atLeast(present(n, field + "." + name), 0, field + "." + name));
+        return Collections.unmodifiableMap(new TreeMap<>(value));
     }
 
     static void schema(int schema, int supported, String type) {

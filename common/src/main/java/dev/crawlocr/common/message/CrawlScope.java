@@ -16,6 +16,8 @@ import java.util.List;
  * @param deniedExtensions file extensions (without dot) never fetched as pages; default (also for null)
  *                         {@link #DEFAULT_DENIED_EXTENSIONS}
  * @param fetchImages      whether images are fetched and OCR'd; default true
+ * @param maxOutlinks      links (and, separately, images) followed per page; the rest are dropped and counted; 0 means
+ *                         the fetcher node's {@code FETCHER_MAX_OUTLINKS} (1,000 unless configured); default 0
  */
 public record CrawlScope(
         List<String> allowedHosts,
@@ -26,7 +28,8 @@ public record CrawlScope(
         long maxPagesPerHost,
         long maxPages,
         List<String> deniedExtensions,
-        boolean fetchImages) {
+        boolean fetchImages,
+        int maxOutlinks) {
 
     public static final List<String> DEFAULT_DENIED_EXTENSIONS = List.of(
             "zip", "gz", "tgz", "bz2", "xz", "7z", "rar", "tar", "exe", "msi", "dmg", "iso", "bin", "apk",
@@ -42,10 +45,11 @@ public record CrawlScope(
         Check.atLeast(maxDepth, 0, "maxDepth");
         Check.atLeast(maxPagesPerHost, 0, "maxPagesPerHost");
         Check.atLeast(maxPages, 0, "maxPages");
+        Check.atLeast(maxOutlinks, 0, "maxOutlinks");
     }
 
     /** The scope of a crawl that sets none; absent JSON fields take their values from it. */
     public static CrawlScope defaults() {
-        return new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, null, true);
+        return new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, null, true, 0);
     }
 }

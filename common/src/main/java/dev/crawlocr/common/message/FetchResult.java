@@ -1,6 +1,7 @@
 package dev.crawlocr.common.message;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The outcome of fetching one URL. Value of {@code crawl.pages}, keyed by URL. Every leased URL gets exactly one
@@ -22,6 +23,10 @@ import java.util.List;
  * @param contentHash   SHA-256 hex of the body; for images the key of {@code crawl.images}; default null
  * @param bytes         body size; default 0
  * @param outlinkCount  links found on a page; default 0
+ * @param droppedLinks  a page's links and images that were not followed, counted by the kind of guard that dropped
+ *                      them ({@code outlink-cap}, {@code trap}, {@code host}, {@code depth}, {@code include},
+ *                      {@code exclude}, {@code extension}, {@code images-off}, {@code nofollow}, {@code invalid}, ...);
+ *                      a URL linked twice from the page counts once; default (also for null) empty
  * @param imageUrls     images referenced by the page (normalized); default empty
  * @param redirectTo    target of a REDIRECT (normalized), else null; default null
  * @param fetchedAtMs   epoch milliseconds of the fetch; default 0
@@ -52,6 +57,7 @@ public record FetchResult(
         String contentHash,
         long bytes,
         int outlinkCount,
+        Map<String, Integer> droppedLinks,
         List<String> imageUrls,
         String redirectTo,
         long fetchedAtMs,
@@ -69,6 +75,7 @@ public record FetchResult(
         Check.text(url, "url");
         Check.present(kind, "kind");
         Check.present(status, "status");
+        droppedLinks = Check.counts(droppedLinks, "droppedLinks");
         imageUrls = Check.list(imageUrls);
         finalUrl = finalUrl == null ? url : finalUrl;
         Check.atLeast(requests, 0, "requests");
@@ -79,21 +86,21 @@ public record FetchResult(
     /** This result of {@code task}, which sent {@code sent} requests: its allowance and lease are echoed. */
     public FetchResult forTask(FetchTask task, int sent) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
-                truncated, contentHash, bytes, outlinkCount, imageUrls, redirectTo, fetchedAtMs, fetchMs, sent, task.maxRequests(), linkRecords,
-                task.leaseUntilMs());
+                truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, sent, task.maxRequests(),
+                linkRecords, task.leaseUntilMs());
     }
 
     /** This result with the number of link records sent before it. */
     public FetchResult withLinkRecords(int records) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
-                truncated, contentHash, bytes, outlinkCount, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests, maxRequests, records,
-                leaseUntilMs);
+                truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests,
+                maxRequests, records, leaseUntilMs);
     }
 
     /** An outcome without content: an error, a denial or a redirect. */
     public static FetchResult failure(FetchTask task, FetchStatus status, int httpStatus, String reason, String redirectTo, long fetchMs) {
         return new FetchResult(SCHEMA, task.crawlId(), task.url(), task.kind(), task.depth(), status, reason, task.url(),
-                httpStatus, null, null, null, false, null, 0, 0, List.of(), redirectTo, System.currentTimeMillis(), fetchMs,
+                httpStatus, null, null, null, false, null, 0, 0, Map.of(), List.of(), redirectTo, System.currentTimeMillis(), fetchMs,
                 0, task.maxRequests(), 0, task.leaseUntilMs());
     }
 }

@@ -21,9 +21,9 @@ import java.util.Map;
 /**
  * Turns a 2xx response into an outcome. Pages: the content type must be allowed (a missing one is accepted when
  * the body looks like markup), the body is parsed even when cut at the size cap (the result says truncated), and
- * the in-scope links and images go out as {@link DiscoveredUrls}, one record per host. Images: the content type
- * must be allowed (or the bytes must carry a known image signature), and an image over the cap is refused.
- * Thread-safe.
+ * the in-scope links and images go out as {@link DiscoveredUrls}, one record per host; the result counts the
+ * dropped ones by category. Images: the content type must be allowed (or the bytes must carry a known image
+ * signature), and an image over the cap is refused. Thread-safe.
  */
 public final class ContentHandler {
     private final FetcherConfig config;
@@ -74,8 +74,8 @@ public final class ContentHandler {
         FetchResult result = new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.PAGE, task.depth(), FetchStatus.FETCHED,
                 null,
                 task.url(), r.status(), r.contentType(), page.title(), page.text(), r.truncated() || page.textTruncated(),
-                Hashes.sha256Hex(r.body()), r.body().length, sel.outlinks(), sel.imageUrls(), null, System.currentTimeMillis(), fetchMs,
-                0, task.maxRequests(), 0, task.leaseUntilMs());
+                Hashes.sha256Hex(r.body()), r.body().length, sel.outlinks(), sel.droppedByCategory(), sel.imageUrls(), null,
+                System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs());
         return new Outcome(result, discovered, images);
     }
 
@@ -100,7 +100,7 @@ public final class ContentHandler {
         String hash = Hashes.sha256Hex(r.body());
         ImageMeta meta = new ImageMeta(ImageMeta.SCHEMA, task.crawlId(), task.url(), hash, type);
         FetchResult result = new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.IMAGE, task.depth(), FetchStatus.FETCHED,
-                null, task.url(), r.status(), type, null, null, false, hash, r.body().length, 0, List.of(), null,
+                null, task.url(), r.status(), type, null, null, false, hash, r.body().length, 0, Map.of(), List.of(), null,
                 System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs());
         return new Outcome(result, List.of(), List.of(new Outcome.Image(meta, r.body())));
     }
@@ -108,8 +108,8 @@ public final class ContentHandler {
     private static Outcome refused(FetchTask task, HttpResult r, long fetchMs, String reason) {
         FetchResult f = FetchResult.failure(task, FetchStatus.ERROR, r.status(), reason, null, fetchMs);
         return Outcome.of(new FetchResult(f.schema(), f.crawlId(), f.url(), f.kind(), f.depth(), f.status(), f.reason(), f.finalUrl(),
-                f.httpStatus(), r.contentType(), null, null, r.truncated(), null, r.body().length, 0, List.of(), null, f.fetchedAtMs(), fetchMs,
-                f.requests(), f.maxRequests(), f.linkRecords(), f.leaseUntilMs()));
+                f.httpStatus(), r.contentType(), null, null, r.truncated(), null, r.body().length, 0, Map.of(), List.of(), null,
+                f.fetchedAtMs(), fetchMs, f.requests(), f.maxRequests(), f.linkRecords(), f.leaseUntilMs()));
     }
 
     /** "text/html" from "Text/HTML; charset=utf-8"; null when absent or blank. */

@@ -2,10 +2,10 @@ package dev.crawlocr.fetcher.pipeline;
 
 import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.UrlKind;
+import dev.crawlocr.fetcher.url.LinkSelector;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -62,11 +62,7 @@ public final class FetcherMetrics {
 
     /** @param dropped reasons as "category: detail"; only the category becomes a tag */
     public void dropped(Map<String, Integer> dropped) {
-        dropped.forEach((reason, n) -> {
-            int colon = reason.indexOf(':');
-            String category = (colon < 0 ? reason : reason.substring(0, colon)).toLowerCase(Locale.ROOT);
-            counter("fetcher.links.dropped", "reason", category).increment(n);
-        });
+        dropped.forEach((reason, n) -> counter("fetcher.links.dropped", "reason", LinkSelector.category(reason)).increment(n));
     }
 
     public void emitted(UrlKind kind, int n) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,8 +15,9 @@ import java.util.TreeMap;
 
 /**
  * Turns a page's raw links and images into the URLs to emit: each is normalized, checked against the trap guard
- * and the crawl's scope, deduplicated, and grouped by host key (the key of {@code crawl.discovered}). Pages are
- * capped at {@code maxOutlinks} per page. Everything dropped is counted by reason. Thread-safe and stateless.
+ * and the crawl's scope, deduplicated, and grouped by host key (the key of {@code crawl.discovered}). Links and,
+ * separately, images are capped per page at the crawl's {@link dev.crawlocr.common.message.CrawlScope#maxOutlinks},
+ * or at this node's cap when the crawl sets none. Everything dropped is counted by reason. Thread-safe and stateless.
  */
 public final class LinkSelector {
 
@@ -26,12 +28,20 @@ public final class LinkSelector {
      * @param dropped    count of dropped links per reason ("category: detail"; the category is a fixed word)
      */
     public record Selection(Map<String, List<Link>> byHost, List<String> imageUrls, int outlinks, Map<String, Integer> dropped) {
+
+        /** {@link #dropped} summed by category ("outlink-cap", "trap", "host", ...), sorted by category. */
+        public Map<String, Integer> droppedByCategory() {
+            Map<String, Integer> counts = new TreeMap<>();
+            dropped.forEach((reason, n) -> counts.merge(category(reason), n, Integer::sum));
+            return counts;
+        }
     }
 
     private final Urls urls;
     private final TrapGuard traps;
     private final int maxOutlinks;
 
+    /** @param maxOutlinks this node's cap (FETCHER_MAX_OUTLINKS), for crawls that set none */
     public LinkSelector(Urls urls, TrapGuard traps, int maxOutlinks) {
         this.urls = urls;
         this.traps = traps;
@@ -47,6 +57,7 @@ public final class LinkSelector {
         Map<String, Integer> dropped = new LinkedHashMap<>();
         Set<String> seen = new LinkedHashSet<>();
         seen.add(pageUrl);
+        int cap = scope.scope().maxOutlinks() > 0 ? scope.scope().maxOutlinks() : maxOutlinks;
         int outlinks = 0;
         int followed = 0;
         for (String raw : links) {
@@ -61,8 +72,8 @@ public final class LinkSelector {
             outlinks++;
             if (!follow) {
                 count(dropped, "nofollow: the page asks not to be followed");
-            } else if (followed >= maxOutlinks) {
-                count(dropped, "outlink-cap: more than " + maxOutlinks + " outlinks");
+            } else if (followed >= cap) {
+                count(dropped, "outlink-cap: more than " + cap + " outlinks");
             } else if (admit(n.get(), UrlKind.PAGE, depth + 1, scope, byHost, dropped)) {
                 followed++;
             }
@@ -78,8 +89,8 @@ public final class LinkSelector {
                 continue;
             }
             imageUrls.add(n.get());
-            if (imageUrls.size() > maxOutlinks) {
-                count(dropped, "outlink-cap: more than " + maxOutlinks + " images");
+            if (imageUrls.size() > cap) {
+                count(dropped, "outlink-cap: more than " + cap + " images");
                 continue;
             }
             admit(n.get(), UrlKind.IMAGE, depth + 1, scope, byHost, dropped);
@@ -101,6 +112,12 @@ public final class LinkSelector {
         String host = Urls.hostKey(url).orElseThrow();
         byHost.computeIfAbsent(host, h -> new ArrayList<>()).add(new Link(url, kind, depth));
         return true;
+    }
+
+    /** The category of a reason: its fixed word before the colon, lower case. */
+    public static String category(String reason) {
+        int colon = reason.indexOf(':');
+        return (colon < 0 ? reason : reason.substring(0, colon)).toLowerCase(Locale.ROOT);
     }
 
     private static void count(Map<String, Integer> dropped, String reason) {

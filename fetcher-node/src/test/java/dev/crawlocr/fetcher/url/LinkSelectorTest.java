@@ -1,6 +1,7 @@
 package dev.crawlocr.fetcher.url;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.crawlocr.common.Urls;
 import dev.crawlocr.common.message.CrawlJob;
@@ -50,10 +51,52 @@ class LinkSelectorTest {
     }
 
     @Test
+    void aCrawlsOwnCapReplacesTheNodesCapInEitherDirection() {
+        List<String> links = new ArrayList<>();
+        List<String> images = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            links.add("https://example.com/p" + i);
+            images.add("https://example.com/i" + i + ".png");
+        }
+        var wider = selector.select("https://example.com/", 0, links, images, scopeWithCap(6), true);
+        assertThat(wider.byHost().get("example.com")).hasSize(12);
+        assertThat(wider.dropped()).containsOnly(entry("outlink-cap: more than 6 outlinks", 4), entry("outlink-cap: more than 6 images", 4));
+
+        var narrower = selector.select("https://example.com/", 0, links, images, scopeWithCap(1), true);
+        assertThat(narrower.byHost().get("example.com")).extracting(Link::url)
+                .containsExactly("https://example.com/p0", "https://example.com/i0.png");
+        assertThat(narrower.droppedByCategory()).containsOnly(entry("outlink-cap", 18));
+
+        var nodeDefault = selector.select("https://example.com/", 0, links, images, scopeWithCap(0), true);
+        assertThat(nodeDefault.droppedByCategory()).containsOnly(entry("outlink-cap", 14));
+    }
+
+    @Test
+    void droppedLinksAreSummedByCategoryOncePerDistinctUrl() {
+        var sel = selector.select("https://example.com/", 0,
+                List.of("https://example.com/a", "https://example.com/f.zip", "https://example.com/f.zip#again", "https://other.org/",
+                        "https://other.org/b", "https://example.com/a/a/a/", "javascript:void(0)", "mailto:x@example.com"),
+                List.of(), scope, true);
+        assertThat(sel.byHost().get("example.com")).extracting(Link::url).containsExactly("https://example.com/a");
+        assertThat(sel.dropped()).containsOnly(entry("extension: .zip is denied", 1), entry("host: not an allowed host or domain", 2),
+                entry("trap: path repeats segment 'a' more than 2 times", 1), entry("invalid: not an http(s) URL", 2));
+        assertThat(sel.droppedByCategory()).containsExactly(entry("extension", 1), entry("host", 2), entry("invalid", 2), entry("trap", 1));
+        assertThat(LinkSelector.category("outlink-cap: more than 3 outlinks")).isEqualTo("outlink-cap");
+    }
+
+    @Test
     void noFollowPagesEmitImagesOnly() {
         var sel = selector.select("https://example.com/", 0, List.of("https://example.com/a"), List.of("https://example.com/i.png"), scope, false);
         assertThat(sel.byHost().get("example.com")).containsExactly(new Link("https://example.com/i.png", UrlKind.IMAGE, 1));
         assertThat(sel.dropped()).containsEntry("nofollow: the page asks not to be followed", 1);
+    }
+
+    private static CrawlScopeFilter scopeWithCap(int maxOutlinks) {
+        CrawlScope d = CrawlScope.defaults();
+        CrawlScope capped = new CrawlScope(d.allowedHosts(), d.allowedDomains(), d.includePatterns(), d.excludePatterns(), d.maxDepth(),
+                d.maxPagesPerHost(), d.maxPages(), d.deniedExtensions(), d.fetchImages(), maxOutlinks);
+        return new CrawlScopeFilter(new CrawlJob(CrawlJob.SCHEMA, "c", CrawlJob.State.RUNNING, List.of("https://example.com/"), capped,
+                Politeness.defaults(), OcrSettings.defaults(), Instant.now()));
     }
 
     @Test

@@ -92,13 +92,13 @@ public final class PipelineBenchmark {
         PipelineReport report = new PipelineReport(cores, hosts, delayMs);
         try {
             long t = System.nanoTime();
-            Map<String, String> env = nodeEnv(maxOutlinks, f.getOrDefault("node-env", ""));
+            Map<String, String> env = nodeEnv(f.getOrDefault("node-env", ""));
             cluster.start(new LocalCluster.Spec(1, 1, 1, false, 0, dbUrl, pg.user(), pg.password(), env));
             System.out.printf(Locale.ROOT, "cluster of 1 fetcher, 1 analyzer, 1 writer ready in %.0f s (jars from %s, logs in %s);"
-                    + " node defaults except %s (FETCHER_MAX_OUTLINKS above the index's %d links; its default is 1000)%n",
-                    (System.nanoTime() - t) / 1e9, home, cluster.dir().resolve("logs"), env, indexPages);
+                    + " node defaults except %s; crawls follow up to %d links per page (--max-outlinks; the index has %d)%n",
+                    (System.nanoTime() - t) / 1e9, home, cluster.dir().resolve("logs"), env, maxOutlinks, indexPages);
             CrawlJobs jobs = new CrawlJobs(new CommonConfig(cluster.bootstrapServers(), true, 24, 10 << 20, 0, "pipeline-bench"));
-            Pipeline pipeline = new Pipeline(jobs, cluster, dbUrl, pg);
+            Pipeline pipeline = new Pipeline(jobs, cluster, dbUrl, pg, maxOutlinks);
             ScrapyPeer scrapy = new ScrapyPeer(work);
 
             DemoSite warm = DemoSite.start("127.0.0.1", 0, quick ? 60 : 300, 10, 1);
@@ -158,12 +158,12 @@ public final class PipelineBenchmark {
     }
 
     /** Runs crawls on the cluster and measures each one. */
-    record Pipeline(CrawlJobs jobs, LocalCluster cluster, String dbUrl, Postgres pg) {
+    record Pipeline(CrawlJobs jobs, LocalCluster cluster, String dbUrl, Postgres pg, int maxOutlinks) {
 
         Crawl crawl(String name, List<DemoSite> sites, Politeness politeness, boolean images) throws SQLException {
             String id = "bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
             CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, sites.stream().map(DemoSite::seedUrl).toList(),
-                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), MAX_DEPTH, 0, 0, null, images), politeness,
+                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), MAX_DEPTH, 0, 0, null, images, maxOutlinks), politeness,
                     new OcrSettings("eng", null, null), Instant.now());
             try (Connection db = DriverManager.getConnection(dbUrl, pg.user(), pg.password())) {
                 CpuUse.Sample cpu = CpuUse.sample(pids(db));
@@ -211,11 +211,10 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** The nodes' settings beyond their defaults: local sites, the index's links, and {@code extra} (NAME=value,...). */
-    private static Map<String, String> nodeEnv(int maxOutlinks, String extra) {
+    /** The nodes' settings beyond their defaults: local sites, and {@code extra} (NAME=value,...). */
+    private static Map<String, String> nodeEnv(String extra) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("FETCHER_ALLOW_NETWORKS", "127.0.0.0/8");
-        env.put("FETCHER_MAX_OUTLINKS", Integer.toString(maxOutlinks));
         for (String setting : extra.split(",")) {
             if (setting.contains("=")) {
                 env.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));

@@ -3,26 +3,32 @@ package dev.crawlocr.writer.sink;
 import dev.crawlocr.common.Hashes;
 import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchStatus;
+import dev.crawlocr.common.message.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.LinkedHashSet;
 import java.util.List;
 
-/** Upserts {@code pages} (the latest outcome per URL wins) and inserts {@code page_images} for fetched pages. */
+/**
+ * Upserts {@code pages} (the latest outcome per URL wins, its dropped-link counts included, so a redelivered outcome
+ * never adds to them) and inserts {@code page_images} for fetched pages.
+ */
 final class PageRows {
 
     private static final String UPSERT_PAGE = """
             INSERT INTO pages AS p (crawl_id, url_hash, url, final_url, status, reason, http_status, content_type, title, text,
-                truncated, content_hash, bytes, outlink_count, image_count, redirect_to, depth, fetched_at, fetch_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                truncated, content_hash, bytes, outlink_count, dropped_links, image_count, redirect_to, depth, fetched_at, fetch_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)
             ON CONFLICT (crawl_id, url_hash) DO UPDATE SET
                 final_url = EXCLUDED.final_url, status = EXCLUDED.status, reason = EXCLUDED.reason,
                 http_status = EXCLUDED.http_status, content_type = EXCLUDED.content_type, title = EXCLUDED.title,
                 text = EXCLUDED.text, truncated = EXCLUDED.truncated, content_hash = EXCLUDED.content_hash,
-                bytes = EXCLUDED.bytes, outlink_count = EXCLUDED.outlink_count, image_count = EXCLUDED.image_count,
+                bytes = EXCLUDED.bytes, outlink_count = EXCLUDED.outlink_count, dropped_links = EXCLUDED.dropped_links,
+                image_count = EXCLUDED.image_count,
                 redirect_to = EXCLUDED.redirect_to, depth = EXCLUDED.depth, fetched_at = EXCLUDED.fetched_at,
                 fetch_ms = EXCLUDED.fetch_ms, stored_at = now()
             WHERE p.fetched_at < EXCLUDED.fetched_at""";
@@ -61,11 +67,12 @@ final class PageRows {
                 Sql.setText(ps, 12, r.contentHash());
                 ps.setLong(13, r.bytes());
                 ps.setInt(14, r.outlinkCount());
-                ps.setInt(15, r.imageUrls().size());
-                Sql.setText(ps, 16, r.redirectTo());
-                ps.setInt(17, r.depth());
-                ps.setObject(18, Sql.ts(r.fetchedAtMs()));
-                ps.setLong(19, r.fetchMs());
+                ps.setString(15, new String(Json.encode(r.droppedLinks()), StandardCharsets.UTF_8));
+                ps.setInt(16, r.imageUrls().size());
+                Sql.setText(ps, 17, r.redirectTo());
+                ps.setInt(18, r.depth());
+                ps.setObject(19, Sql.ts(r.fetchedAtMs()));
+                ps.setLong(20, r.fetchMs());
                 ps.addBatch();
                 anyImages |= r.status() == FetchStatus.FETCHED && !r.imageUrls().isEmpty();
             }

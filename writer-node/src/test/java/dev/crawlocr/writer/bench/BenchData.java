@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -55,7 +56,8 @@ final class BenchData {
             String text = text(3000 + random.nextInt(1000));
             out.add(new FetchResult(FetchResult.SCHEMA, crawlId, url, UrlKind.PAGE, 2, FetchStatus.FETCHED, null, url, 200,
                     "text/html; charset=utf-8", "Page " + i + " " + text.substring(0, 40), text, false,
-                    Hashes.sha256Hex(text.getBytes(StandardCharsets.UTF_8)), text.length() * 3L, 40, List.of(), null, now + i, 120, 1, 0, 0, 0));
+                    Hashes.sha256Hex(text.getBytes(StandardCharsets.UTF_8)), text.length() * 3L, 40, Map.of(), List.of(), null, now + i, 120,
+                    1, 0, 0, 0));
         }
         return out;
     }

@@ -359,7 +359,7 @@ class LeaseRulesIT {
     private void write(FetchResult r, long fetchedAt) throws SQLException {
         FetchResult timed = new FetchResult(r.schema(), r.crawlId(), r.url(), r.kind(), r.depth(), r.status(), r.reason(), r.finalUrl(),
                 r.httpStatus(), r.contentType(), r.title(), r.text(), r.truncated(), r.contentHash(), r.bytes(), r.outlinkCount(),
-                r.imageUrls(), r.redirectTo(), fetchedAt, r.fetchMs(), r.requests(), r.maxRequests(), r.linkRecords(), r.leaseUntilMs());
+                r.droppedLinks(), r.imageUrls(), r.redirectTo(), fetchedAt, r.fetchMs(), r.requests(), r.maxRequests(), r.linkRecords(), r.leaseUntilMs());
         FetchResultSink.Outcome o = sink.decode(null, dev.crawlocr.common.message.Json.encode(timed));
         db.inTransaction("test", c -> {
             sink.write(c, List.of(o));
