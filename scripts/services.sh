@@ -33,6 +33,23 @@ if [ -z "${CRAWLOCR_PG_URL:-}" ]; then
       echo "services: starting PostgreSQL $ver/$name"
       as_root pg_ctlcluster "$ver" "$name" start
     fi
+    # The registry's indexes should stay in PostgreSQL's own cache: a quarter of the memory, up to 4 GiB, unless
+    # the server already has more than its 128 MB default.
+    want_mb=$(awk '/^MemTotal/ {m = int($2 / 1024 / 4); print (m > 4096 ? 4096 : m)}' /proc/meminfo)
+    have_mb=$(as_root runuser -u postgres -- psql -tAc "SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'")
+    if [ "$have_mb" -lt "$want_mb" ]; then
+      echo "services: PostgreSQL shared_buffers ${have_mb}MB -> ${want_mb}MB (restarting it)"
+      as_root runuser -u postgres -- psql -q -c "ALTER SYSTEM SET shared_buffers = '${want_mb}MB'"
+      as_root pg_ctlcluster "$ver" "$name" restart
+    fi
+    # The frontier rewrites rows all over a large registry: with the 1 GB default, WAL volume forces a checkpoint
+    # every few seconds and each page's first change after one is logged whole. Checkpoints by time instead, and
+    # compressed page images (both take effect on reload).
+    if [ "$(as_root runuser -u postgres -- psql -tAc "SELECT setting FROM pg_settings WHERE name = 'wal_compression'")" = off ]; then
+      echo "services: PostgreSQL max_wal_size 8GB, wal_compression lz4"
+      as_root runuser -u postgres -- psql -q -c "ALTER SYSTEM SET max_wal_size = '8GB'" -c "ALTER SYSTEM SET wal_compression = 'lz4'" \
+        -c "SELECT pg_reload_conf()" >/dev/null
+    fi
   fi
   as_root runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 <<'SQL'
 DO $$

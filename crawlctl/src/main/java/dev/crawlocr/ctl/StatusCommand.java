@@ -125,7 +125,7 @@ final class StatusCommand implements Callable<Integer> {
                   (SELECT count(*) FROM ocr_results o WHERE o.crawl_id = c.id AND o.status = 'FAILED'),
                   (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.fetched_at > now() - interval '1 minute'),
                   coalesce((c.politeness->>'maxRequestsTotal')::bigint, 0),
-                  (SELECT coalesce(sum(u.requests_charged), 0) FROM urls u WHERE u.crawl_id = c.id AND u.requests_charged > 0)
+                  (SELECT coalesce(sum(u.requests_charged), 0) FROM url_usage u WHERE u.crawl_id = c.id)
                 FROM crawls c WHERE (?::text IS NULL OR c.id = ?) ORDER BY c.created_at""")) {
             ps.setString(1, crawlId);
             ps.setString(2, crawlId);

@@ -39,6 +39,16 @@ public record Postgres(String adminUrl, String user, String password) {
         return adminUrl.substring(0, slash + 1) + name + (query < 0 ? "" : adminUrl.substring(query));
     }
 
+    /** Drops the database of {@code url} (made by {@link #createDatabase}), closing its connections; reports a failure. */
+    public void dropDatabase(String url) {
+        String name = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException e) {
+            System.err.println("could not drop database " + name + ": " + e.getMessage());
+        }
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(adminUrl, user, password);
     }

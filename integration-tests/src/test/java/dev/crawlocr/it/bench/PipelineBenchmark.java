@@ -148,7 +148,7 @@ public final class PipelineBenchmark {
             cluster.stop();
             sites.forEach(DemoSite::close);
             if (!f.containsKey("keep")) {
-                dropDatabase(pg, dbUrl);
+                pg.dropDatabase(dbUrl);
                 deleteRecursively(work);
             } else {
                 System.out.println("kept database " + dbUrl + " and " + work);
@@ -225,15 +225,6 @@ public final class PipelineBenchmark {
 
     private static int intFlag(Map<String, String> f, String name, int fallback) {
         return f.containsKey(name) ? Integer.parseInt(f.get(name)) : fallback;
-    }
-
-    private static void dropDatabase(Postgres pg, String dbUrl) {
-        String name = dbUrl.substring(dbUrl.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        } catch (SQLException e) {
-            System.err.println("could not drop database " + name + ": " + e.getMessage());
-        }
     }
 
     private static void deleteRecursively(Path dir) throws java.io.IOException {

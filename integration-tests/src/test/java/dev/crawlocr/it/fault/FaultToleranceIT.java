@@ -202,6 +202,24 @@ class FaultToleranceIT {
         }
     }
 
+    /** The run's page URLs without a FETCHED page, each with its registry row and its page's outcome. */
+    private List<String> unstoredPages(Run run) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection db = DriverManager.getConnection(dbUrl, pg.user(), pg.password()); PreparedStatement ps = db.prepareStatement("""
+                SELECT u.url, u.status, u.attempts, u.last_http_status, u.next_fetch_at, p.status, p.reason
+                FROM urls u LEFT JOIN pages p ON p.crawl_id = u.crawl_id AND p.url_hash = u.url_hash
+                WHERE u.crawl_id = ? AND u.kind = 'PAGE' AND p.status IS DISTINCT FROM 'FETCHED'""")) {
+            ps.setString(1, run.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add("%s url=%s attempts=%d http=%s next=%s page=%s reason=%s".formatted(rs.getString(1), rs.getString(2), rs.getInt(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Dead letters whose record belongs to the run's crawl, each as its error headers. */
     private List<String> deadLetters(Run run) {
         List<String> out = new ArrayList<>();
@@ -236,7 +254,8 @@ class FaultToleranceIT {
             List<String> deadLetters = deadLetters(run);
             deadLetters.forEach(d -> System.out.println(run.id() + ": dead letter " + d));
             assertThat(deadLetters).as("dead letters of a crawl of a well-behaved site").isEmpty();
-            assertThat(count(run, "SELECT count(*) FROM pages WHERE crawl_id = ? AND status = 'FETCHED'")).as("pages stored").isEqualTo(run.pages());
+            assertThat(count(run, "SELECT count(*) FROM pages WHERE crawl_id = ? AND status = 'FETCHED'"))
+                    .as("pages stored; not stored: %s", unstoredPages(run)).isEqualTo(run.pages());
             assertThat(count(run, "SELECT count(*) FROM images WHERE crawl_id = ? AND status = 'FETCHED'")).as("images stored").isEqualTo(run.images());
             assertThat(count(run, "SELECT count(*) FROM ocr_results WHERE crawl_id = ? AND status = 'OK'")).as("OCR results").isEqualTo(run.images());
             assertThat(count(run, """

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * DENIED outcomes instead, recorded like any fetcher's. How much each host gets is the crawl's own contract
  * ({@link HostWindow}); no node-wide constant paces a host. Runs on its own thread, a round every
  * {@code interval} and whenever {@link #wake()} is called: new URLs were registered, or outcomes stored, which
- * free room in their hosts' windows.
+ * free room in their hosts' windows. Every 10 s it also folds the crawls' usage rows ({@link Leases#foldUsage}).
  *
  * <p>Metrics: {@code writer.scheduler.emitted}, {@code writer.scheduler.lease.expired}, {@code writer.scheduler.denied},
  * {@code writer.scheduler.waiting}, {@code writer.scheduler.frontier.lag} (read when scraped).
@@ -40,6 +40,8 @@ public final class FrontierScheduler implements AutoCloseable {
 
     /** How long an answer to "is every outcome on crawl.pages recorded?" is reused. */
     private static final long RECLAIM_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often the crawls' usage rows are folded. */
+    private static final long FOLD_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Leases leases;
     private final Producer<byte[], byte[]> producer;
@@ -52,6 +54,7 @@ public final class FrontierScheduler implements AutoCloseable {
     private final Counter waiting;
     private final Thread thread;
     private long reclaimCheckedAt;
+    private long foldedAt = System.nanoTime();
     private boolean reclaimExpired;
     private volatile boolean running = true;
 
@@ -83,6 +86,10 @@ public final class FrontierScheduler implements AutoCloseable {
         while (running) {
             try {
                 int emittedNow = round();
+                if (System.nanoTime() - foldedAt > FOLD_NANOS) {
+                    leases.foldUsage();
+                    foldedAt = System.nanoTime();
+                }
                 backoffMs = settings.interval().toMillis();
                 if (emittedNow < settings.batch()) {
                     pause(settings.interval().toMillis());

@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +37,9 @@ import java.util.Set;
  *
  * <p>Crawls with page caps or a request budget are locked first ({@code FOR UPDATE} on their {@code crawls} row,
  * in id order), so the writers lease their URLs one round at a time and each round sees the others' leases;
- * {@link CrawlLimits} then decides each URL: leased, refused (returned as a DENIED outcome, leased so that no round
- * takes it again before the outcome is recorded), or left to wait ({@value #WAIT_SECONDS} s, so that it leaves the
- * head of its host's queue).
+ * {@link CrawlLimits} then decides each URL from the crawl's usage ({@link UrlUsage}, kept as URLs change): leased,
+ * refused (returned as a DENIED outcome, leased so that no round takes it again before the outcome is recorded), or
+ * left to wait ({@value #WAIT_SECONDS} s, so that it leaves the head of its host's queue).
  *
  * <p>Not thread-safe: one scheduler thread leases through an instance (its host cursors are its own).
  */
@@ -70,25 +71,22 @@ public final class Leases {
             GROUP BY host""";
 
     /**
-     * Up to {@code room} due URLs of each host, oldest first; of those, the crawl's share by turns (every host's
-     * first, then every host's second...), locked and re-checked.
+     * Up to {@code room} due URLs of each host, oldest first, locked as they are read (rows another writer holds are
+     * skipped, and a row changed since the statement began is checked again); of those, the crawl's share by turns:
+     * every host's first, then every host's second...
      */
     private static final String DUE = """
             WITH cand AS (
-                SELECT d.url_hash, d.next_fetch_at, row_number() OVER (PARTITION BY d.host ORDER BY d.next_fetch_at) AS turn
+                SELECT d.*, row_number() OVER (PARTITION BY d.host ORDER BY d.next_fetch_at) AS turn
                 FROM unnest(?::text[], ?::int[]) AS h(host, room)
                 CROSS JOIN LATERAL (
-                    SELECT u.url_hash, u.host, u.next_fetch_at FROM urls u
+                    SELECT u.crawl_id, u.url_hash, u.url, u.host, u.kind, u.depth, u.attempts, u.status, u.next_fetch_at FROM urls u
                     WHERE u.crawl_id = ? AND u.host = h.host AND u.next_fetch_at <= now() AND (? OR u.status <> 'LEASED')
                     ORDER BY u.next_fetch_at
-                    LIMIT h.room) d
-            ), chosen AS (
-                SELECT url_hash FROM cand ORDER BY turn, next_fetch_at LIMIT ?
+                    LIMIT h.room
+                    FOR UPDATE SKIP LOCKED) d
             )
-            SELECT u.crawl_id, u.url_hash, u.url, u.host, u.kind, u.depth, u.attempts, u.status
-            FROM urls u JOIN chosen ch ON u.crawl_id = ? AND u.url_hash = ch.url_hash
-            WHERE u.next_fetch_at <= now() AND (? OR u.status <> 'LEASED')
-            FOR UPDATE OF u SKIP LOCKED""";
+            SELECT crawl_id, url_hash, url, host, kind, depth, attempts, status FROM cand ORDER BY turn, next_fetch_at LIMIT ?""";
 
     private static final String LIMITED_CRAWLS = """
             SELECT id, max_pages, max_pages_per_host, max_requests FROM (
@@ -100,32 +98,14 @@ public final class Leases {
             ORDER BY id
             FOR UPDATE""";
 
-    private static final String CRAWL_USAGE = """
-            SELECT crawl_id,
-                   count(*) FILTER (WHERE kind = 'PAGE' AND status IN ('LEASED', 'FETCHED', 'FETCH_ERROR')
-                                      AND (status <> 'FETCH_ERROR' OR next_fetch_at IS NOT NULL)),
-                   count(*) FILTER (WHERE kind = 'PAGE' AND status = 'FETCHED'),
-                   coalesce(sum(requests_charged), 0),
-                   count(*) FILTER (WHERE requests_charged > 0 AND status = 'LEASED' AND next_fetch_at > now())
-            FROM urls
-            WHERE crawl_id = ANY (?)
-              AND ((kind = 'PAGE' AND status IN ('LEASED', 'FETCHED', 'FETCH_ERROR')) OR requests_charged > 0)
-            GROUP BY crawl_id""";
-
-    private static final String HOST_PAGES = """
-            SELECT u.crawl_id, u.host, count(*) FILTER (WHERE u.status <> 'FETCH_ERROR' OR u.next_fetch_at IS NOT NULL),
-                   count(*) FILTER (WHERE u.status = 'FETCHED')
-            FROM urls u JOIN unnest(?::text[], ?::text[]) AS k(crawl_id, host) ON u.crawl_id = k.crawl_id AND u.host = k.host
-            WHERE u.kind = 'PAGE' AND u.status IN ('LEASED', 'FETCHED', 'FETCH_ERROR')
-            GROUP BY u.crawl_id, u.host""";
-
+    /** Leases URLs of one crawl: their hashes and the request allowance charged to each. */
     private static final String LEASE = """
-            UPDATE urls SET status = 'LEASED', attempts = attempts + 1, lease_until = ?, next_fetch_at = ?,
-                            requests_charged = requests_charged + ?
-            WHERE crawl_id = ? AND url_hash = ?""";
+            UPDATE urls u SET status = 'LEASED', attempts = u.attempts + 1, lease_until = ?, next_fetch_at = ?,
+                              requests_charged = u.requests_charged + l.allowance
+            FROM unnest(?::bytea[], ?::int[]) AS l(url_hash, allowance)
+            WHERE u.crawl_id = ? AND u.url_hash = l.url_hash""";
 
-    private static final String WAIT = "UPDATE urls SET next_fetch_at = now() + interval '" + WAIT_SECONDS
-            + " seconds' WHERE crawl_id = ? AND url_hash = ?";
+    private static final String WAIT = "UPDATE urls SET next_fetch_at = now() + ? * interval '1 second' WHERE crawl_id = ? AND url_hash = ANY (?)";
 
     /**
      * One round: the tasks to emit, the URLs refused by page caps or the request budget (DENIED outcomes to
@@ -141,6 +121,10 @@ public final class Leases {
         boolean newPage() {
             return kind == UrlKind.PAGE && !status.equals("LEASED") && !status.equals("FETCHED") && !status.equals("FETCH_ERROR");
         }
+    }
+
+    /** The URLs of one crawl leased in a round, and the request allowance charged to each. */
+    private record Leased(List<byte[]> hashes, List<Integer> allowances) {
     }
 
     /** A running crawl and how many unexpired leases each of its hosts may have. */
@@ -177,39 +161,52 @@ public final class Leases {
             CrawlLimits decisions = limits.isEmpty() ? new CrawlLimits(Map.of(), Map.of(), Map.of()) : usage(c, limits, due);
             List<FetchTask> tasks = new ArrayList<>();
             List<FetchResult> denied = new ArrayList<>();
+            Map<String, Leased> leased = new LinkedHashMap<>();
+            Map<String, List<byte[]>> waits = new LinkedHashMap<>();
             int expired = 0;
-            int waiting = 0;
-            try (PreparedStatement leasePs = c.prepareStatement(LEASE); PreparedStatement waitPs = c.prepareStatement(WAIT)) {
-                for (Due d : due) {
-                    CrawlLimits.Decision decision = decisions.decide(d.crawlId, d.host, d.newPage());
-                    if (decision instanceof CrawlLimits.Wait) {
-                        waitPs.setString(1, d.crawlId);
-                        waitPs.setBytes(2, d.urlHash);
-                        waitPs.addBatch();
-                        waiting++;
-                        continue;
-                    }
-                    int allowance = decision instanceof CrawlLimits.Lease l ? l.maxRequests() : 0;
-                    leasePs.setObject(1, untilTs);
-                    leasePs.setObject(2, untilTs);
-                    leasePs.setInt(3, allowance);
-                    leasePs.setString(4, d.crawlId);
-                    leasePs.setBytes(5, d.urlHash);
-                    leasePs.addBatch();
-                    FetchTask task = new FetchTask(FetchTask.SCHEMA, d.crawlId, d.url, d.host, d.kind, d.depth, d.attempts + 1, until,
-                            allowance);
-                    if (decision instanceof CrawlLimits.Deny deny) {
-                        denied.add(FetchResult.failure(task, FetchStatus.DENIED, 0, deny.reason(), null, 0));
-                    } else {
-                        tasks.add(task);
-                        expired += d.status.equals("LEASED") ? 1 : 0;
-                    }
+            for (Due d : due) {
+                CrawlLimits.Decision decision = decisions.decide(d.crawlId, d.host, d.newPage());
+                if (decision instanceof CrawlLimits.Wait) {
+                    waits.computeIfAbsent(d.crawlId, k -> new ArrayList<>()).add(d.urlHash);
+                    continue;
                 }
-                leasePs.executeBatch();
-                waitPs.executeBatch();
+                int allowance = decision instanceof CrawlLimits.Lease l ? l.maxRequests() : 0;
+                Leased l = leased.computeIfAbsent(d.crawlId, k -> new Leased(new ArrayList<>(), new ArrayList<>()));
+                l.hashes().add(d.urlHash);
+                l.allowances().add(allowance);
+                FetchTask task = new FetchTask(FetchTask.SCHEMA, d.crawlId, d.url, d.host, d.kind, d.depth, d.attempts + 1, until, allowance);
+                if (decision instanceof CrawlLimits.Deny deny) {
+                    denied.add(FetchResult.failure(task, FetchStatus.DENIED, 0, deny.reason(), null, 0));
+                } else {
+                    tasks.add(task);
+                    expired += d.status.equals("LEASED") ? 1 : 0;
+                }
             }
-            return new Round(tasks, denied, expired, waiting);
+            try (PreparedStatement ps = c.prepareStatement(LEASE)) {
+                for (Map.Entry<String, Leased> crawl : leased.entrySet()) {
+                    ps.setObject(1, untilTs);
+                    ps.setObject(2, untilTs);
+                    ps.setArray(3, c.createArrayOf("bytea", crawl.getValue().hashes().toArray(byte[][]::new)));
+                    ps.setArray(4, c.createArrayOf("int4", crawl.getValue().allowances().toArray()));
+                    ps.setString(5, crawl.getKey());
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(WAIT)) {
+                for (Map.Entry<String, List<byte[]>> crawl : waits.entrySet()) {
+                    ps.setInt(1, WAIT_SECONDS);
+                    ps.setString(2, crawl.getKey());
+                    ps.setArray(3, c.createArrayOf("bytea", crawl.getValue().toArray(byte[][]::new)));
+                    ps.executeUpdate();
+                }
+            }
+            return new Round(tasks, denied, expired, waits.values().stream().mapToInt(List::size).sum());
         });
+    }
+
+    /** Folds the usage rows of crawls that have many (see {@link UrlUsage#fold}); returns how many crawls were folded. */
+    public int foldUsage() throws SQLException {
+        return db.inTransaction("fold usage", UrlUsage::fold);
     }
 
     private static Map<String, CrawlLimits.Limits> limitedCrawls(Connection c) throws SQLException {
@@ -263,6 +260,9 @@ public final class Leases {
         if (served.isEmpty()) {
             return List.of();
         }
+        // by turns, the share needs no more than an even part of it from any host: read no more candidates than that
+        int part = (share + served.size() - 1) / served.size();
+        rooms.replaceAll(room -> Math.min(room, part));
         List<Due> due = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(DUE)) {
             ps.setArray(1, c.createArrayOf("text", served.toArray()));
@@ -270,8 +270,6 @@ public final class Leases {
             ps.setString(3, crawl.id());
             ps.setBoolean(4, reclaimExpired);
             ps.setInt(5, share);
-            ps.setString(6, crawl.id());
-            ps.setBoolean(7, reclaimExpired);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     due.add(new Due(rs.getString(1), rs.getBytes(2), rs.getString(3), rs.getString(4), UrlKind.valueOf(rs.getString(5)),
@@ -338,31 +336,6 @@ public final class Leases {
                 }
             }
         }
-        Map<String, CrawlLimits.Usage> usage = new HashMap<>();
-        Map<String, CrawlLimits.HostUsage> hostUsage = new HashMap<>();
-        if (crawls.isEmpty()) {
-            return new CrawlLimits(limits, usage, hostUsage);
-        }
-        try (PreparedStatement ps = c.prepareStatement(CRAWL_USAGE)) {
-            ps.setArray(1, c.createArrayOf("text", crawls.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    usage.put(rs.getString(1), new CrawlLimits.Usage(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
-                }
-            }
-        }
-        if (!hosts.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(HOST_PAGES)) {
-                ps.setArray(1, c.createArrayOf("text", hosts.stream().map(h -> h.get(0)).toArray()));
-                ps.setArray(2, c.createArrayOf("text", hosts.stream().map(h -> h.get(1)).toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        hostUsage.put(CrawlLimits.hostKey(rs.getString(1), rs.getString(2)),
-                                new CrawlLimits.HostUsage(rs.getLong(3), rs.getLong(4)));
-                    }
-                }
-            }
-        }
-        return new CrawlLimits(limits, usage, hostUsage);
+        return UrlUsage.read(c, limits, crawls, hosts);
     }
 }

@@ -17,7 +17,8 @@ import java.util.Objects;
 /**
  * Keeps the {@code crawls} table in step with {@code crawl.jobs}: one row per crawl id, latest job wins, except
  * that a FINISHED crawl stays finished. A running crawl's seeds are registered with its row. A STOPPED job stops
- * the scheduler for that crawl and releases its leases. Tombstones are ignored.
+ * the scheduler for that crawl, releases its leases and takes its URLs out of the due index; a RUNNING job for a
+ * stopped crawl makes them due again. Tombstones are ignored.
  */
 public final class CrawlSink implements BatchSink<CrawlJob> {
 
@@ -32,10 +33,21 @@ public final class CrawlSink implements BatchSink<CrawlJob> {
                   IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.seeds, EXCLUDED.scope, EXCLUDED.politeness, EXCLUDED.ocr,
                                     EXCLUDED.recrawl_interval_s)""";
 
-    /** A stopped crawl's leases end: its URLs go back to QUEUED, its requests back to its budget. */
-    private static final String RELEASE_LEASES = """
-            UPDATE urls SET status = 'QUEUED', lease_until = NULL, next_fetch_at = now(), requests_charged = 0
-            WHERE crawl_id = ? AND status = 'LEASED'""";
+    /**
+     * A stopped crawl leaves the frontier: its leases end (their requests go back to its budget), URLs waiting for a
+     * retry go back to QUEUED, and none of its URLs keeps a due time, so none is in the scheduler's due index.
+     */
+    private static final String PARK = """
+            UPDATE urls SET status = CASE WHEN status IN ('LEASED', 'FETCH_ERROR') THEN 'QUEUED' ELSE status END,
+                            requests_charged = CASE WHEN status = 'LEASED' THEN 0 ELSE requests_charged END,
+                            lease_until = NULL, next_fetch_at = NULL
+            WHERE crawl_id = ? AND next_fetch_at IS NOT NULL""";
+
+    /** A crawl started again: its parked URLs are due, if it is running (a FINISHED crawl stays finished). */
+    private static final String RESUME = """
+            UPDATE urls u SET next_fetch_at = now()
+            FROM crawls c
+            WHERE c.id = ? AND c.state = 'RUNNING' AND u.crawl_id = c.id AND u.status = 'QUEUED' AND u.next_fetch_at IS NULL""";
 
     private final Counter rows;
 
@@ -77,11 +89,10 @@ public final class CrawlSink implements BatchSink<CrawlJob> {
         for (CrawlJob j : latest.values()) {
             if (j.state() == CrawlJob.State.RUNNING) {
                 UrlRegistry.registerSeeds(c, j);
-            } else if (j.state() == CrawlJob.State.STOPPED) {
-                try (PreparedStatement ps = c.prepareStatement(RELEASE_LEASES)) {
-                    ps.setString(1, j.crawlId());
-                    ps.executeUpdate();
-                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(j.state() == CrawlJob.State.STOPPED ? PARK : RESUME)) {
+                ps.setString(1, j.crawlId());
+                ps.executeUpdate();
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.crawlocr.writer.sink;
 
 import dev.crawlocr.common.Hashes;
 import dev.crawlocr.common.message.FetchResult;
+import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.Json;
 import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.writer.pipeline.BatchSink;
@@ -17,7 +18,9 @@ import java.util.Map;
 /**
  * Stores fetch outcomes from {@code crawl.pages}: a PAGE outcome goes to {@code pages} (and its image references
  * to {@code page_images}), an IMAGE outcome to {@code images}; every outcome updates its URL's status and releases
- * its lease ({@link UrlOutcomes}). Within a batch only the latest outcome per URL is kept, and rows are written in
+ * its lease ({@link UrlOutcomes}). A RETURNED outcome was never tried, so it only touches its URL's row: a stale copy
+ * of a task handed back after the URL was fetched must not replace what the fetch stored. Within a batch one outcome
+ * per URL is kept, the latest of those that were tried (a RETURNED one only when none was), and rows are written in
  * key order so that concurrent batches cannot deadlock.
  */
 public final class FetchResultSink implements BatchSink<FetchResultSink.Outcome> {
@@ -57,17 +60,29 @@ public final class FetchResultSink implements BatchSink<FetchResultSink.Outcome>
     public void write(Connection c, List<Outcome> batch) throws SQLException {
         Map<String, Outcome> latest = new LinkedHashMap<>();
         for (Outcome o : batch) {
-            latest.merge(o.key(), o, (a, b) -> b.result().fetchedAtMs() >= a.result().fetchedAtMs() ? b : a);
+            latest.merge(o.key(), o, FetchResultSink::kept);
         }
         List<Outcome> pageOutcomes = new ArrayList<>();
         List<Outcome> imageOutcomes = new ArrayList<>();
         List<Outcome> ordered = latest.values().stream().sorted(java.util.Comparator.comparing(Outcome::key)).toList();
         for (Outcome o : ordered) {
-            (o.result().kind() == UrlKind.IMAGE ? imageOutcomes : pageOutcomes).add(o);
+            if (o.result().status() != FetchStatus.RETURNED) {
+                (o.result().kind() == UrlKind.IMAGE ? imageOutcomes : pageOutcomes).add(o);
+            }
         }
         pages.write(c, pageOutcomes);
         images.write(c, imageOutcomes);
         urls.write(c, ordered);
+    }
+
+    /** Of two outcomes for one URL, the one to keep: a tried one over a RETURNED one, then the later one. */
+    private static Outcome kept(Outcome a, Outcome b) {
+        boolean aTried = a.result().status() != FetchStatus.RETURNED;
+        boolean bTried = b.result().status() != FetchStatus.RETURNED;
+        if (aTried != bTried) {
+            return aTried ? a : b;
+        }
+        return b.result().fetchedAtMs() >= a.result().fetchedAtMs() ? b : a;
     }
 
     @Override

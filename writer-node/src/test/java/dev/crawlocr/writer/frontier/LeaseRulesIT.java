@@ -2,14 +2,18 @@ package dev.crawlocr.writer.frontier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.FetchTask;
+import dev.crawlocr.common.message.Json;
 import dev.crawlocr.devkit.Postgres;
 import dev.crawlocr.devkit.TestServices;
 import dev.crawlocr.writer.db.Database;
+import dev.crawlocr.writer.sink.CrawlSink;
 import dev.crawlocr.writer.sink.FetchResultSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -240,6 +244,49 @@ class LeaseRulesIT {
         assertThat(leases.lease(10, Duration.ofMinutes(1)).tasks()).isEmpty();
     }
 
+    @Test
+    void aTaskHandedBackAfterItsUrlWasFetchedLeavesTheStoredPageAndImageAlone() throws Exception {
+        crawl("run", "RUNNING");
+        queue("run", "a.test", 2);
+        sql("""
+                INSERT INTO urls (crawl_id, url_hash, url, host, kind, depth, status, next_fetch_at)
+                VALUES ('run', substring(sha256(convert_to('http://a.test/i.png', 'UTF8')) for 16), 'http://a.test/i.png', 'a.test',
+                        'IMAGE', 1, 'QUEUED', now())""");
+        Leases leases = new Leases(db);
+        Map<String, FetchTask> byUrl = leases.lease(10, Duration.ofMinutes(1)).tasks().stream()
+                .collect(Collectors.toMap(FetchTask::url, Function.identity()));
+        FetchTask page = byUrl.get("http://a.test/1");
+        FetchTask image = byUrl.get("http://a.test/i.png");
+        long t = System.currentTimeMillis();
+        write(fetched(page, "Harbour lights"), t);
+        write(fetched(image, null), t);
+        // A second copy of each task (a redelivery) is handed back untried, later than the fetch was stored.
+        write(FetchResult.failure(page, FetchStatus.RETURNED, 0, "lease expired before the fetch started", null, 0), t + 10);
+        write(FetchResult.failure(image, FetchStatus.RETURNED, 0, "lease expired before the fetch started", null, 0), t + 10);
+        // In one batch, a hand-back later than a fetch of the same URL loses to it.
+        FetchTask other = byUrl.get("http://a.test/2");
+        List<FetchResultSink.Outcome> batch = List.of(outcome(fetched(other, "Lamp room"), t),
+                outcome(FetchResult.failure(other, FetchStatus.RETURNED, 0, "handed back", null, 0), t + 10));
+        db.inTransaction("test", c -> {
+            sink.write(c, batch);
+            return null;
+        });
+
+        assertThat(strings("SELECT url || ' ' || status || ' ' || coalesce(title, '') FROM pages ORDER BY url"))
+                .containsExactly("http://a.test/1 FETCHED Harbour lights", "http://a.test/2 FETCHED Lamp room");
+        assertThat(strings("SELECT status || ' ' || content_hash FROM images")).containsExactly("FETCHED hash-i");
+        assertThat(statusByUrl()).containsEntry("http://a.test/1", "FETCHED").containsEntry("http://a.test/2", "FETCHED")
+                .containsEntry("http://a.test/i.png", "FETCHED");
+    }
+
+    private static FetchResult fetched(FetchTask task, String title) {
+        boolean image = title == null;
+        return new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), task.kind(), task.depth(), FetchStatus.FETCHED, null,
+                task.url(), 200, image ? "image/png" : "text/html", title, image ? null : "text of " + title, false,
+                image ? "hash-i" : "hash-" + title.hashCode(), 100, 0, Map.of(), List.of(), null, System.currentTimeMillis(), 5, 1,
+                task.maxRequests(), 0, task.leaseUntilMs());
+    }
+
     private void limitedCrawl(String id, long maxPages, long maxPagesPerHost, long maxRequests) throws SQLException {
         sql("INSERT INTO crawls (id, state, seeds, scope, politeness, ocr, created_at) VALUES ('" + id + "', 'RUNNING', '[]', "
                 + "'{\"maxPages\": " + maxPages + ", \"maxPagesPerHost\": " + maxPagesPerHost + "}', "
@@ -346,6 +393,98 @@ class LeaseRulesIT {
         assertThat(leased.stream().mapToInt(FetchTask::maxRequests).sum()).as("request budget").isEqualTo(100);
     }
 
+    @Test
+    void usageIsKeptAsUrlsChangeAndAlwaysEqualsACountOverTheRegistry() throws Exception {
+        limitedCrawl("use", 40, 6, 60);
+        crawl("free", "RUNNING");
+        for (String host : List.of("a.test", "b.test", "c.test")) {
+            queue("use", host, 12);
+            queue("free", host, 5);
+        }
+        Leases leases = new Leases(db);
+        CrawlSink jobs = new CrawlSink(new SimpleMeterRegistry());
+        long t = System.currentTimeMillis();
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 8; round++) {
+            Leases.Round r = leases.lease(20, round % 3 == 0 ? Duration.ofMillis(1) : Duration.ofMinutes(1));
+            for (FetchTask task : r.tasks()) {
+                FetchResult outcome = switch (random.nextInt(6)) {
+                    case 0 -> fetched(task, Math.max(1, task.maxRequests()));
+                    case 1 -> FetchResult.failure(task, FetchStatus.ERROR, 404, "HTTP 404", null, 1).forTask(task, 1);
+                    case 2 -> FetchResult.failure(task, FetchStatus.FETCH_ERROR, 503, "HTTP 503", null, 1).forTask(task, 1);
+                    case 3 -> FetchResult.failure(task, FetchStatus.RETURNED, 0, "handed back", null, 1);
+                    case 4 -> FetchResult.failure(task, FetchStatus.REDIRECT, 301, null, "http://elsewhere.test/", 1).forTask(task, 1);
+                    default -> null; // no outcome: the lease stays out, or expires
+                };
+                if (outcome != null) {
+                    write(outcome, t + round);
+                    if (random.nextInt(4) == 0) {
+                        write(outcome, t + round); // redelivered: changes nothing
+                    }
+                }
+            }
+            for (FetchResult denied : r.denied()) {
+                write(denied, denied.fetchedAtMs());
+            }
+            assertUsageMatchesTheRegistry();
+            if (round == 4) {
+                db.inTransaction("test", c -> {
+                    jobs.write(c, List.of(job("use", "STOPPED")));
+                    return null;
+                });
+                assertUsageMatchesTheRegistry();
+                assertThat(count("SELECT count(*) FROM urls WHERE crawl_id = 'use' AND next_fetch_at IS NOT NULL"))
+                        .as("a stopped crawl's URLs leave the due index").isZero();
+                db.inTransaction("test", c -> {
+                    jobs.write(c, List.of(job("use", "RUNNING")));
+                    return null;
+                });
+                assertUsageMatchesTheRegistry();
+            }
+            waitOver();
+        }
+        assertThat(leases.foldUsage()).as("nothing to fold yet: few rows per host").isZero();
+        sql("INSERT INTO url_usage SELECT 'use', 'a.test', 0, 0, 0 FROM generate_series(1, " + (UrlUsage.FOLD_SLACK + 10) + ")");
+        assertThat(leases.foldUsage()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM url_usage WHERE crawl_id = 'use'")).as("one row per host that used something")
+                .isLessThanOrEqualTo(3);
+        assertUsageMatchesTheRegistry();
+    }
+
+    private static CrawlJob job(String id, String state) {
+        return Json.decode(("{\"schema\":1,\"crawlId\":\"" + id + "\",\"state\":\"" + state + "\",\"seeds\":[\"http://a.test/1\"],"
+                + "\"scope\":{\"maxPages\":40,\"maxPagesPerHost\":6},\"politeness\":{\"maxRequestsTotal\":60,\"minDelayMs\":0,"
+                + "\"maxConnectionsPerHost\":100},\"createdAt\":\"2026-11-30T00:00:00Z\"}").getBytes(StandardCharsets.UTF_8), CrawlJob.class);
+    }
+
+    /** The usage rows of every crawl and host sum to what counting the registry's rows gives. */
+    private void assertUsageMatchesTheRegistry() throws SQLException {
+        String kept = "SELECT crawl_id || ' ' || host || ' ' || sum(page_slots) || ' ' || sum(pages_fetched) || ' ' || sum(requests_charged)"
+                + " FROM url_usage GROUP BY crawl_id, host HAVING sum(page_slots) <> 0 OR sum(pages_fetched) <> 0 OR sum(requests_charged) <> 0"
+                + " ORDER BY 1";
+        String counted = "SELECT crawl_id || ' ' || host || ' ' || sum(crawlocr_page_slot(kind, status, next_fetch_at)) || ' '"
+                + " || count(*) FILTER (WHERE kind = 'PAGE' AND status = 'FETCHED') || ' ' || sum(requests_charged) FROM urls"
+                + " GROUP BY crawl_id, host HAVING sum(crawlocr_page_slot(kind, status, next_fetch_at)) <> 0"
+                + " OR count(*) FILTER (WHERE kind = 'PAGE' AND status = 'FETCHED') <> 0 OR sum(requests_charged) <> 0 ORDER BY 1";
+        assertThat(strings(kept)).isEqualTo(strings(counted)).isNotEmpty();
+    }
+
+    private List<String> strings(String query) throws SQLException {
+        return db.inTransaction("test", (Connection c) -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+                List<String> out = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+                return out;
+            }
+        });
+    }
+
+    private long count(String query) throws SQLException {
+        return Long.parseLong(strings(query).getFirst());
+    }
+
     /** Runs {@code scheduler} on three threads at once and waits for all of them. */
     private static void runThreeAtOnce(Runnable scheduler) throws Exception {
         try (var pool = java.util.concurrent.Executors.newFixedThreadPool(3)) {
@@ -357,13 +496,18 @@ class LeaseRulesIT {
     }
 
     private void write(FetchResult r, long fetchedAt) throws SQLException {
-        FetchResult timed = new FetchResult(r.schema(), r.crawlId(), r.url(), r.kind(), r.depth(), r.status(), r.reason(), r.finalUrl(),
-                r.httpStatus(), r.contentType(), r.title(), r.text(), r.truncated(), r.contentHash(), r.bytes(), r.outlinkCount(),
-                r.droppedLinks(), r.imageUrls(), r.redirectTo(), fetchedAt, r.fetchMs(), r.requests(), r.maxRequests(), r.linkRecords(), r.leaseUntilMs());
-        FetchResultSink.Outcome o = sink.decode(null, dev.crawlocr.common.message.Json.encode(timed));
+        FetchResultSink.Outcome o = outcome(r, fetchedAt);
         db.inTransaction("test", c -> {
             sink.write(c, List.of(o));
             return null;
         });
+    }
+
+    /** {@code r} as the sink decodes it from {@code crawl.pages}, fetched at {@code fetchedAt}. */
+    private FetchResultSink.Outcome outcome(FetchResult r, long fetchedAt) {
+        FetchResult timed = new FetchResult(r.schema(), r.crawlId(), r.url(), r.kind(), r.depth(), r.status(), r.reason(), r.finalUrl(),
+                r.httpStatus(), r.contentType(), r.title(), r.text(), r.truncated(), r.contentHash(), r.bytes(), r.outlinkCount(),
+                r.droppedLinks(), r.imageUrls(), r.redirectTo(), fetchedAt, r.fetchMs(), r.requests(), r.maxRequests(), r.linkRecords(), r.leaseUntilMs());
+        return sink.decode(null, Json.encode(timed));
     }
 }
