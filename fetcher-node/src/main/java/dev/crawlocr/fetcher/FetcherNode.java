@@ -9,9 +9,8 @@ import dev.crawlocr.common.kafka.TopicAdmin;
 import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.ops.NodeMain;
 import dev.crawlocr.common.ops.OpsServer;
-import dev.crawlocr.fetcher.pipeline.Emitter;
-import dev.crawlocr.fetcher.pipeline.FetchEngine;
-import dev.crawlocr.fetcher.pipeline.FetchHandler;
+import dev.crawlocr.fetcher.frontier.FetchHandler;
+import dev.crawlocr.fetcher.outcome.Emitter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +48,7 @@ public final class FetcherNode implements NodeMain.Node {
         Duration drain = config.totalTimeout().plusSeconds(15);
         consumer = new PipelineConsumer(
                 Clients.consumer(common, Topics.GROUP_FETCHER, "fetcher", 500),
-                new FetchHandler(engine, new Emitter(producer)),
+                new FetchHandler(engine.queues(), new Emitter(producer)),
                 new DeadLetters(producer, 1 << 20),
                 new PipelineConsumer.Options("fetcher", List.of(Topics.FRONTIER), config.queueMax() + config.maxInflight(),
                         Duration.ofSeconds(1), drain),

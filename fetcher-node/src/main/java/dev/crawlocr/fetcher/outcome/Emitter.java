@@ -1,4 +1,4 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.outcome;
 
 import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.kafka.Clients;

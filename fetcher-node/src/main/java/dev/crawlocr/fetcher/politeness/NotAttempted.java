@@ -1,4 +1,4 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.politeness;
 
 import dev.crawlocr.common.message.FetchStatus;
 

@@ -1,4 +1,4 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.frontier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,7 @@ import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.Politeness;
 import dev.crawlocr.common.message.UrlKind;
+import dev.crawlocr.fetcher.outcome.Outcome;
 import dev.crawlocr.fetcher.politeness.HostGate;
 import dev.crawlocr.fetcher.testing.Engines;
 import dev.crawlocr.fetcher.testing.TestSite;

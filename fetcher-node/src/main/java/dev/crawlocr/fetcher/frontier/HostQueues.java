@@ -1,9 +1,11 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.frontier;
 
 import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.FetchTask;
+import dev.crawlocr.fetcher.outcome.Outcome;
 import dev.crawlocr.fetcher.politeness.HostGate;
+import dev.crawlocr.fetcher.task.TaskRunner;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayDeque;

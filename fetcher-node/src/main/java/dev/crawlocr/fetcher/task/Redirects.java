@@ -1,4 +1,4 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.task;
 
 import dev.crawlocr.common.Urls;
 import dev.crawlocr.common.message.CrawlJob;
@@ -8,6 +8,9 @@ import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.fetcher.http.GuardedDnsResolver;
 import dev.crawlocr.fetcher.http.HttpResult;
+import dev.crawlocr.fetcher.metrics.FetcherMetrics;
+import dev.crawlocr.fetcher.outcome.Outcome;
+import dev.crawlocr.fetcher.url.CrawlState;
 import dev.crawlocr.fetcher.url.TrapGuard;
 import java.net.URI;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.task;
 
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;

@@ -1,4 +1,4 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.task;
 
 import dev.crawlocr.common.Hashes;
 import dev.crawlocr.common.Urls;
@@ -7,13 +7,16 @@ import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.UrlKind;
-import dev.crawlocr.fetcher.FetcherConfig;
+import dev.crawlocr.fetcher.content.ContentHandler;
 import dev.crawlocr.fetcher.http.FetchFailure;
 import dev.crawlocr.fetcher.http.HttpResult;
+import dev.crawlocr.fetcher.outcome.Outcome;
 import dev.crawlocr.fetcher.politeness.HostGate;
+import dev.crawlocr.fetcher.politeness.NotAttempted;
 import dev.crawlocr.fetcher.politeness.PoliteRequests;
 import dev.crawlocr.fetcher.robots.RobotsCache;
 import dev.crawlocr.fetcher.robots.RobotsVerdict;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -29,20 +32,35 @@ import org.slf4j.LoggerFactory;
  */
 public final class TaskRunner {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
-    static final String CRAWL_STOPPED = "crawl stopped";
+    /** The reason of a task that ends because its crawl was stopped. */
+    public static final String CRAWL_STOPPED = "crawl stopped";
     static final String PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
     static final String IMAGE_ACCEPT = "image/png,image/jpeg,image/webp,image/gif,image/*;q=0.8";
 
-    private final FetcherConfig config;
+    /**
+     * The node's settings a task runs with (see {@code FetcherConfig} for each).
+     *
+     * @param politenessOverride true when every crawl's per-host delay is replaced by {@code minDelayOverride} and
+     *                           robots.txt Crawl-delay and per-minute budgets are ignored
+     * @param crawlDelayOverCap  what a Crawl-delay above {@code crawlDelayMax} does: "DENY" the URL or "CAP" the delay
+     * @param maxRetries         retries of a transient failure within one task
+     * @param retryBackoff       first back-off of the host after a transient failure; doubles per retry
+     * @param retryAfterMax      longest Retry-After waited for within a task
+     */
+    public record Settings(boolean politenessOverride, Duration minDelayOverride, Duration crawlDelayMax, String crawlDelayOverCap,
+                           long pageMaxBytes, long imageMaxBytes, int maxRetries, Duration retryBackoff, Duration retryAfterMax) {
+    }
+
+    private final Settings settings;
     private final PoliteRequests requests;
     private final RobotsCache robots;
     private final ContentHandler content;
     private final Redirects redirects;
     private final Urls urls;
 
-    public TaskRunner(FetcherConfig config, PoliteRequests requests, RobotsCache robots,
+    public TaskRunner(Settings settings, PoliteRequests requests, RobotsCache robots,
                       ContentHandler content, Redirects redirects, Urls urls) {
-        this.config = config;
+        this.settings = settings;
         this.requests = requests;
         this.robots = robots;
         this.content = content;
@@ -73,7 +91,7 @@ public final class TaskRunner {
     }
 
     private Outcome fetch(FetchTask task, CrawlJob job, HostGate gate, BooleanSupplier handedBack, AtomicInteger sent, long started) throws InterruptedException {
-        long delayMs = config.politenessOverride() ? config.minDelayOverride().toMillis() : job.politeness().minDelayMs();
+        long delayMs = settings.politenessOverride() ? settings.minDelayOverride().toMillis() : job.politeness().minDelayMs();
         PoliteRequests.Turn robotsTurn = turn(task, job, gate, delayMs, handedBack, sent);
         RobotsVerdict verdict = robots.check(task.url(), robotsUrl -> {
             try {
@@ -94,9 +112,9 @@ public final class TaskRunner {
                 // go on
             }
         }
-        if (verdict.crawlDelayMs() > 0 && !config.politenessOverride()) {
-            long cap = config.crawlDelayMax().toMillis();
-            if (verdict.crawlDelayMs() > cap && config.crawlDelayOverCap().equals("DENY")) {
+        if (verdict.crawlDelayMs() > 0 && !settings.politenessOverride()) {
+            long cap = settings.crawlDelayMax().toMillis();
+            if (verdict.crawlDelayMs() > cap && settings.crawlDelayOverCap().equals("DENY")) {
                 return fail(task, FetchStatus.DENIED, 0, "robots.txt Crawl-delay of " + verdict.crawlDelayMs() / 1000.0
                         + " s exceeds FETCHER_CRAWL_DELAY_MAX of " + cap / 1000.0 + " s", started);
             }
@@ -104,11 +122,11 @@ public final class TaskRunner {
         }
         PoliteRequests.Turn turn = turn(task, job, gate, delayMs, handedBack, sent);
         boolean image = task.kind() == UrlKind.IMAGE;
-        long maxBytes = image ? config.imageMaxBytes() : config.pageMaxBytes();
+        long maxBytes = image ? settings.imageMaxBytes() : settings.pageMaxBytes();
         String accept = image ? IMAGE_ACCEPT : PAGE_ACCEPT;
         String lastProblem = null;
         int lastStatus = 0;
-        for (int attempt = 0; attempt <= config.maxRetries(); attempt++) {
+        for (int attempt = 0; attempt <= settings.maxRetries(); attempt++) {
             HttpResult r;
             try {
                 r = requests.get(turn, image ? "image" : "page", task.url(), accept, maxBytes);
@@ -145,7 +163,7 @@ public final class TaskRunner {
             long retryAfterMs = RetryAfter.parseMs(r.retryAfter(), System.currentTimeMillis());
             if (retryAfterMs >= 0) {
                 gate.deferUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryAfterMs));
-                if (retryAfterMs > config.retryAfterMax().toMillis()) {
+                if (retryAfterMs > settings.retryAfterMax().toMillis()) {
                     return fail(task, FetchStatus.FETCH_ERROR, s, "HTTP " + s + " with Retry-After of " + retryAfterMs / 1000
                             + " s, above FETCHER_RETRY_AFTER_MAX; host deferred", started);
                 }
@@ -155,22 +173,23 @@ public final class TaskRunner {
             }
         }
         return fail(task, FetchStatus.FETCH_ERROR, lastStatus,
-                lastProblem + " after " + (config.maxRetries() + 1) + " attempts", started);
+                lastProblem + " after " + (settings.maxRetries() + 1) + " attempts", started);
     }
 
     /** Exponential back-off, applied to the whole host: a server in trouble gets fewer requests, not more. */
     private void backOff(HostGate gate, int attempt) {
-        long ms = config.retryBackoff().toMillis() << Math.min(attempt, 10);
+        long ms = settings.retryBackoff().toMillis() << Math.min(attempt, 10);
         gate.deferUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));
     }
 
     private PoliteRequests.Turn turn(FetchTask task, CrawlJob job, HostGate gate, long delayMs, BooleanSupplier handedBack,
                                      AtomicInteger sent) {
-        int perMinute = config.politenessOverride() ? 0 : job.politeness().maxRequestsPerHostPerMinute();
+        int perMinute = settings.politenessOverride() ? 0 : job.politeness().maxRequestsPerHostPerMinute();
         return new PoliteRequests.Turn(gate, delayMs, perMinute, task.leaseUntilMs(), handedBack, sent, task.maxRequests());
     }
 
-    static Outcome fail(FetchTask task, FetchStatus status, int httpStatus, String reason, long startedNanos) {
+    /** An outcome without content: {@code status} and {@code reason}, timed from {@code startedNanos} ({@link System#nanoTime()}). */
+    public static Outcome fail(FetchTask task, FetchStatus status, int httpStatus, String reason, long startedNanos) {
         return Outcome.of(FetchResult.failure(task, status, httpStatus, reason, null, elapsedMs(startedNanos)));
     }
 

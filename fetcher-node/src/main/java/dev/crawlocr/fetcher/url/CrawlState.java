@@ -1,9 +1,8 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.url;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.crawlocr.common.message.CrawlJob;
-import dev.crawlocr.fetcher.url.CrawlScopeFilter;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 

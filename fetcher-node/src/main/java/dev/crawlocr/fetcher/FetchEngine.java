@@ -1,15 +1,21 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher;
 
 import dev.crawlocr.common.Urls;
 import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.FetchTask;
-import dev.crawlocr.fetcher.FetcherConfig;
+import dev.crawlocr.fetcher.content.ContentHandler;
+import dev.crawlocr.fetcher.frontier.HostQueues;
 import dev.crawlocr.fetcher.http.GuardedDnsResolver;
 import dev.crawlocr.fetcher.http.HttpFetcher;
 import dev.crawlocr.fetcher.http.NetworkGuard;
+import dev.crawlocr.fetcher.metrics.FetcherMetrics;
+import dev.crawlocr.fetcher.outcome.Outcome;
 import dev.crawlocr.fetcher.parse.PageParser;
 import dev.crawlocr.fetcher.politeness.PoliteRequests;
 import dev.crawlocr.fetcher.robots.RobotsCache;
+import dev.crawlocr.fetcher.task.Redirects;
+import dev.crawlocr.fetcher.task.TaskRunner;
+import dev.crawlocr.fetcher.url.CrawlState;
 import dev.crawlocr.fetcher.url.LinkSelector;
 import dev.crawlocr.fetcher.url.TrapGuard;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,10 +44,15 @@ public final class FetchEngine implements AutoCloseable {
         TrapGuard traps = new TrapGuard(config.urlMaxLength(), config.urlMaxRepeatedSegments());
         CrawlState crawls = new CrawlState();
         PoliteRequests requests = new PoliteRequests(http, config.maxInflight(), config.unreachableCooldown(), metrics);
-        ContentHandler content = new ContentHandler(config, new PageParser(config.textMaxChars(), config.imageMaxBytes()),
+        ContentHandler.Settings contentSettings = new ContentHandler.Settings(config.pageContentTypes(), config.imageContentTypes(),
+                config.imageMaxBytes());
+        ContentHandler content = new ContentHandler(contentSettings, new PageParser(config.textMaxChars(), config.imageMaxBytes()),
                 new LinkSelector(urls, traps, config.maxOutlinks()), crawls, metrics);
         Redirects redirects = new Redirects(urls, traps, crawls, new GuardedDnsResolver(guard), config.maxRedirects(), metrics);
-        TaskRunner runner = new TaskRunner(config, requests, robots, content, redirects, urls);
+        TaskRunner.Settings taskSettings = new TaskRunner.Settings(config.politenessOverride(), config.minDelayOverride(),
+                config.crawlDelayMax(), config.crawlDelayOverCap(), config.pageMaxBytes(), config.imageMaxBytes(),
+                config.maxRetries(), config.retryBackoff(), config.retryAfterMax());
+        TaskRunner runner = new TaskRunner(taskSettings, requests, robots, content, redirects, urls);
         queues = new HostQueues(config.queueMax(), config.hostQueueMax(), (task, job, gate, handedBack) -> {
             Outcome outcome = runner.run(task, job, gate, handedBack);
             metrics.result(task.kind(), outcome.result().status());

@@ -1,4 +1,4 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.metrics;
 
 import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.UrlKind;

@@ -1,4 +1,4 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import dev.crawlocr.common.message.DiscoveredUrls;
 import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.UrlKind;
+import dev.crawlocr.fetcher.outcome.Outcome;
 import dev.crawlocr.fetcher.testing.Engines;
 import dev.crawlocr.fetcher.testing.TestSite;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.content;
 
 /** Recognises image formats by their first bytes, for servers that send no or a generic content type. */
 final class ImageSignatures {

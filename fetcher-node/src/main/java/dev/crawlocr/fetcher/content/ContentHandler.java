@@ -1,4 +1,4 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.content;
 
 import dev.crawlocr.common.Hashes;
 import dev.crawlocr.common.message.CrawlJob;
@@ -8,10 +8,12 @@ import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.ImageMeta;
 import dev.crawlocr.common.message.UrlKind;
-import dev.crawlocr.fetcher.FetcherConfig;
 import dev.crawlocr.fetcher.http.HttpResult;
+import dev.crawlocr.fetcher.metrics.FetcherMetrics;
+import dev.crawlocr.fetcher.outcome.Outcome;
 import dev.crawlocr.fetcher.parse.PageParser;
 import dev.crawlocr.fetcher.parse.ParsedPage;
+import dev.crawlocr.fetcher.url.CrawlState;
 import dev.crawlocr.fetcher.url.LinkSelector;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,14 +28,22 @@ import java.util.Map;
  * signature), and an image over the cap is refused. Thread-safe.
  */
 public final class ContentHandler {
-    private final FetcherConfig config;
+    /**
+     * @param pageContentTypes  content types accepted as pages
+     * @param imageContentTypes content types accepted as images
+     * @param imageMaxBytes     the image size cap, named when an image cut at that size is refused
+     */
+    public record Settings(List<String> pageContentTypes, List<String> imageContentTypes, long imageMaxBytes) {
+    }
+
+    private final Settings settings;
     private final PageParser parser;
     private final LinkSelector links;
     private final CrawlState crawls;
     private final FetcherMetrics metrics;
 
-    public ContentHandler(FetcherConfig config, PageParser parser, LinkSelector links, CrawlState crawls, FetcherMetrics metrics) {
-        this.config = config;
+    public ContentHandler(Settings settings, PageParser parser, LinkSelector links, CrawlState crawls, FetcherMetrics metrics) {
+        this.settings = settings;
         this.parser = parser;
         this.links = links;
         this.crawls = crawls;
@@ -46,7 +56,7 @@ public final class ContentHandler {
 
     private Outcome page(FetchTask task, CrawlJob job, HttpResult r, long fetchMs) {
         String type = baseType(r.contentType());
-        if (type == null ? !looksLikeMarkup(r.body()) : !config.pageContentTypes().contains(type)) {
+        if (type == null ? !looksLikeMarkup(r.body()) : !settings.pageContentTypes().contains(type)) {
             return refused(task, r, fetchMs, "content type " + (type == null ? "(none)" : type) + " is not an allowed page type");
         }
         ParsedPage page;
@@ -81,16 +91,16 @@ public final class ContentHandler {
 
     private Outcome image(FetchTask task, HttpResult r, long fetchMs) {
         if (r.truncated()) {
-            return refused(task, r, fetchMs, "image larger than IMAGE_MAX_BYTES (" + config.imageMaxBytes() + " bytes)");
+            return refused(task, r, fetchMs, "image larger than IMAGE_MAX_BYTES (" + settings.imageMaxBytes() + " bytes)");
         }
         if (r.body().length == 0) {
             return refused(task, r, fetchMs, "empty image body");
         }
         String type = baseType(r.contentType());
         String sniffed = ImageSignatures.sniff(r.body());
-        boolean allowed = type != null && config.imageContentTypes().contains(type);
+        boolean allowed = type != null && settings.imageContentTypes().contains(type);
         if (!allowed && (type == null || type.equals("application/octet-stream") || type.equals("binary/octet-stream"))
-                && sniffed != null && config.imageContentTypes().contains(sniffed)) {
+                && sniffed != null && settings.imageContentTypes().contains(sniffed)) {
             allowed = true;
             type = sniffed;
         }

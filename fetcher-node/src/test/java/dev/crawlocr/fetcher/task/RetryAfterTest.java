@@ -1,4 +1,4 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

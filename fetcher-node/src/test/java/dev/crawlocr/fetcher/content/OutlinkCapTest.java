@@ -1,4 +1,4 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.content;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 import dev.crawlocr.common.message.CrawlScope;
 import dev.crawlocr.common.message.DiscoveredUrls;
 import dev.crawlocr.common.message.Politeness;
+import dev.crawlocr.fetcher.outcome.Outcome;
 import dev.crawlocr.fetcher.testing.Engines;
 import dev.crawlocr.fetcher.testing.TestSite;
 import java.util.List;

@@ -1,9 +1,10 @@
-package dev.crawlocr.fetcher.pipeline;
+package dev.crawlocr.fetcher.frontier;
 
 import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.kafka.PipelineConsumer;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.Json;
+import dev.crawlocr.fetcher.outcome.Emitter;
 import java.util.Collection;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,22 +16,22 @@ import org.apache.kafka.common.TopicPartition;
  * Revoked partitions hand their queued tasks back.
  */
 public final class FetchHandler implements PipelineConsumer.Handler {
-    private final FetchEngine engine;
+    private final HostQueues queues;
     private final Emitter emitter;
 
-    public FetchHandler(FetchEngine engine, Emitter emitter) {
-        this.engine = engine;
+    public FetchHandler(HostQueues queues, Emitter emitter) {
+        this.queues = queues;
         this.emitter = emitter;
     }
 
     @Override
     public CompletionStage<?> handle(ConsumerRecord<byte[], byte[]> record) {
         FetchTask task = Json.decode(record.value(), FetchTask.class);
-        return engine.submit(task, record.partition()).thenCompose(emitter::emit);
+        return queues.submit(task, record.partition()).thenCompose(emitter::emit);
     }
 
     @Override
     public void onRevoked(Collection<TopicPartition> partitions) {
-        engine.revoke(partitions.stream().filter(tp -> tp.topic().equals(Topics.FRONTIER)).map(TopicPartition::partition).toList());
+        queues.revoke(partitions.stream().filter(tp -> tp.topic().equals(Topics.FRONTIER)).map(TopicPartition::partition).toList());
     }
 }
