@@ -12,7 +12,6 @@ import dev.crawlocr.common.config.Config;
 import dev.crawlocr.common.config.ConfigDef;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The analyzer's configuration, built once from the environment and flags. Per-crawl {@code OcrSettings} override
@@ -93,10 +92,7 @@ public record AnalyzerConfig(
             .define("ANALYZER_CRAWL_WAIT", DURATION, "10s", ConfigDef.positiveDuration(), "a positive duration",
                     "How long to wait for an unknown crawl's job before using the node defaults");
 
-    public static AnalyzerConfig from(Map<String, String> env, String... args) {
-        return from(DEF.parse(env, args));
-    }
-
+    /** The configuration {@code c} holds ({@code c} from {@code DEF.parse(env, args)}). */
     public static AnalyzerConfig from(Config c) {
         int workers = c.integer("ANALYZER_WORKERS") == 0 ? Runtime.getRuntime().availableProcessors() : c.integer("ANALYZER_WORKERS");
         int queue = c.integer("ANALYZER_QUEUE_CAPACITY") == 0 ? 2 * workers : c.integer("ANALYZER_QUEUE_CAPACITY");

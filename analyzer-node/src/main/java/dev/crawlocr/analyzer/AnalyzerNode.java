@@ -24,6 +24,7 @@ import dev.crawlocr.common.kafka.PipelineConsumer;
 import dev.crawlocr.common.kafka.TopicAdmin;
 import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.ops.NodeMain;
+import dev.crawlocr.common.ops.NodeRuntime;
 import dev.crawlocr.common.ops.OpsServer;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +41,7 @@ public final class AnalyzerNode implements NodeMain.Node {
     private static final Logger log = LoggerFactory.getLogger(AnalyzerNode.class);
 
     private final AnalyzerConfig config;
-    private final OpsServer ops;
-    private final CrawlJobsView jobs;
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final OcrWorkers workers;
-    private final PipelineConsumer consumer;
+    private final NodeRuntime runtime;
 
     private AnalyzerNode(AnalyzerConfig config, Config raw) {
         this.config = config;
@@ -62,27 +59,33 @@ public final class AnalyzerNode implements NodeMain.Node {
         if (config.common().createTopics()) {
             TopicAdmin.ensureTopics(config.common());
         }
-        ops = new OpsServer(config.common().opsPort(), "analyzer-node");
-        jobs = new CrawlJobsView(config.common(), "analyzer", null);
-        producer = Clients.producer(config.common(), "analyzer");
-        MemoryGuard memory = new MemoryGuard(config.memoryBudget(), 30_000);
-        workers = new OcrWorkers(config.workers(), config.queueCapacity(), config.timeout(),
-                () -> new EngineSet(config.tessdata(), config.engineMaxImages(), EngineSet.PER_WORKER), memory);
-        AnalyzerMetrics metrics = new AnalyzerMetrics(ops.registry(), workers, memory);
-        ImageAnalyzer analyzer = new ImageAnalyzer(new ImageDecoder(config.common().imageMaxBytes(), config.maxPixels()),
-                new Preprocessor(config.upscaleLineHeight(), config.upscaleDenseLineHeight(), config.maxScale(), Math.max(config.maxPixels(), 16_000_000L)), config.dpi());
-        ImageOcr ocr = new ImageOcr(analyzer, settings,
-                crawlId -> jobs.getWaitingOnce(crawlId, config.crawlWait()).map(CrawlJob::ocr), new ResultCache(config.cacheSize()),
-                new AttemptMarkers(config.stateDir()));
-        consumer = new PipelineConsumer(
-                Clients.consumer(config.common(), Topics.GROUP_ANALYZER, "analyzer", Math.max(1, config.workers())),
-                new ImageHandler(workers, ocr, producer, metrics),
-                new DeadLetters(producer, config.common().imageMaxBytes()),
-                PipelineConsumer.Options.of("analyzer", List.of(Topics.IMAGES), config.workers() + config.queueCapacity()),
-                workers::isFull, ops.registry()).start();
-        ops.readiness(consumer::isReady);
+        runtime = new NodeRuntime("analyzer-node", config.common().opsPort());
+        try {
+            // Closed in reverse order: the consumer first, then the workers (started images finish), producer and jobs view.
+            CrawlJobsView jobs = runtime.keep(new CrawlJobsView(config.common(), "analyzer", null));
+            KafkaProducer<byte[], byte[]> producer = runtime.keep(Clients.producer(config.common(), "analyzer"));
+            MemoryGuard memory = new MemoryGuard(config.memoryBudget(), 30_000);
+            OcrWorkers workers = runtime.keep(new OcrWorkers(config.workers(), config.queueCapacity(), config.timeout(),
+                    () -> new EngineSet(config.tessdata(), config.engineMaxImages(), EngineSet.PER_WORKER), memory));
+            AnalyzerMetrics metrics = new AnalyzerMetrics(runtime.metrics(), workers, memory);
+            ImageAnalyzer analyzer = new ImageAnalyzer(new ImageDecoder(config.common().imageMaxBytes(), config.maxPixels()),
+                    new Preprocessor(config.upscaleLineHeight(), config.upscaleDenseLineHeight(), config.maxScale(), Math.max(config.maxPixels(), 16_000_000L)), config.dpi());
+            ImageOcr ocr = new ImageOcr(analyzer, settings,
+                    crawlId -> jobs.getWaitingOnce(crawlId, config.crawlWait()).map(CrawlJob::ocr), new ResultCache(config.cacheSize()),
+                    new AttemptMarkers(config.stateDir()));
+            runtime.consume(new PipelineConsumer(
+                    Clients.consumer(config.common(), Topics.GROUP_ANALYZER, "analyzer", Math.max(1, config.workers())),
+                    new ImageHandler(workers, ocr, producer, metrics),
+                    new DeadLetters(producer, config.common().imageMaxBytes()),
+                    PipelineConsumer.Options.of("analyzer", List.of(Topics.IMAGES), config.workers() + config.queueCapacity()),
+                    workers::isFull, runtime.metrics()));
+            runtime.start();
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
         log.info("Analyzer {} started: {} workers, queue {}, ops port {}", config.common().nodeId(), config.workers(),
-                config.queueCapacity(), ops.port());
+                config.queueCapacity(), runtime.ops().port());
     }
 
     /** Starts a node from environment-style settings and {@code --name=value} flags. */
@@ -96,39 +99,21 @@ public final class AnalyzerNode implements NodeMain.Node {
     }
 
     public OpsServer ops() {
-        return ops;
+        return runtime.ops();
     }
 
     public boolean isReady() {
-        return consumer.isReady();
+        return runtime.isReady();
     }
 
     @Override
     public Throwable awaitFailure() throws InterruptedException {
-        while (!closed && consumer.failure() == null) {
-            synchronized (this) {
-                wait(500);
-            }
-        }
-        return consumer.failure();
+        return runtime.awaitFailure();
     }
-
-    private volatile boolean closed;
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
         log.info("Analyzer {} stopping", config.common().nodeId());
-        consumer.close();
-        workers.close();
-        jobs.close();
-        producer.close();
-        ops.close();
-        synchronized (this) {
-            notifyAll();
-        }
+        runtime.close();
     }
 }

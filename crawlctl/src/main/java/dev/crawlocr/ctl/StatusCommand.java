@@ -213,9 +213,10 @@ final class StatusCommand implements Callable<Integer> {
 
     static String lags(Admin admin) throws Exception {
         StringBuilder b = new StringBuilder("consumer lag\n");
+        ConsumerLag lag = new ConsumerLag(admin);
         for (String group : List.of(Topics.GROUP_FETCHER, Topics.GROUP_ANALYZER, Topics.GROUP_WRITER)) {
-            ConsumerLag.byTopic(admin, group, GROUPS.get(group))
-                    .forEach((topic, lag) -> b.append(String.format("  %-18s %-18s %d%n", group, topic, lag)));
+            lag.byTopic(group, GROUPS.get(group))
+                    .forEach((topic, behind) -> b.append(String.format("  %-18s %-18s %d%n", group, topic, behind)));
         }
         return b.toString();
     }

@@ -14,7 +14,6 @@ import dev.crawlocr.fetcher.http.Cidr;
 import dev.crawlocr.fetcher.politeness.HostGate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The fetcher node's settings, read once at start from the environment and flags. Immutable.
@@ -114,8 +113,8 @@ public record FetcherConfig(
             .define("FETCHER_MIN_DELAY_OVERRIDE", DURATION, "0ms", v -> !((Duration) v).isNegative(), ">= 0",
                     "Per-host delay used when FETCHER_POLITENESS_OVERRIDE is true");
 
-    public static FetcherConfig parse(Map<String, String> env, String... args) {
-        Config c = DEF.parse(env, args);
+    /** The configuration {@code c} holds ({@code c} from {@code DEF.parse(env, args)}). */
+    public static FetcherConfig from(Config c) {
         CommonConfig common = CommonConfig.from(c);
         return new FetcherConfig(common, c.string("FETCHER_USER_AGENT"), c.string("FETCHER_ROBOTS_AGENT"),
                 c.list("FETCHER_ALLOW_NETWORKS").stream().map(Cidr::parse).toList(),
@@ -130,11 +129,6 @@ public record FetcherConfig(
                 c.integer("FETCHER_URL_MAX_LENGTH"), c.integer("FETCHER_URL_MAX_REPEATED_SEGMENTS"), c.integer("FETCHER_MAX_OUTLINKS"),
                 c.list("FETCHER_TRACKING_PARAMS"), c.duration("FETCHER_JOB_WAIT"),
                 c.bool("FETCHER_POLITENESS_OVERRIDE"), c.duration("FETCHER_MIN_DELAY_OVERRIDE"));
-    }
-
-    /** The effective configuration, one key per line, for the start-up log. */
-    public static String describe(Map<String, String> env, String... args) {
-        return DEF.parse(env, args).describe();
     }
 
     @SuppressWarnings("unchecked")

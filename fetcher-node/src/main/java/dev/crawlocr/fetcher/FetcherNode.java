@@ -1,6 +1,7 @@
 package dev.crawlocr.fetcher;
 
 import dev.crawlocr.common.Topics;
+import dev.crawlocr.common.config.Config;
 import dev.crawlocr.common.kafka.Clients;
 import dev.crawlocr.common.kafka.CrawlJobsView;
 import dev.crawlocr.common.kafka.DeadLetters;
@@ -8,6 +9,7 @@ import dev.crawlocr.common.kafka.PipelineConsumer;
 import dev.crawlocr.common.kafka.TopicAdmin;
 import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.ops.NodeMain;
+import dev.crawlocr.common.ops.NodeRuntime;
 import dev.crawlocr.common.ops.OpsServer;
 import dev.crawlocr.fetcher.frontier.FetchHandler;
 import dev.crawlocr.fetcher.outcome.Emitter;
@@ -28,12 +30,9 @@ public final class FetcherNode implements NodeMain.Node {
     private static final Logger log = LoggerFactory.getLogger(FetcherNode.class);
 
     private final FetcherConfig config;
-    private final OpsServer ops;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final NodeRuntime runtime;
     private final CrawlJobsView jobs;
     private volatile FetchEngine engine; // read by the jobs view's thread, which starts before the constructor ends
-    private final PipelineConsumer consumer;
-    private volatile boolean closed;
 
     private FetcherNode(FetcherConfig config) {
         this.config = config;
@@ -41,27 +40,34 @@ public final class FetcherNode implements NodeMain.Node {
         if (common.createTopics()) {
             TopicAdmin.ensureTopics(common);
         }
-        ops = new OpsServer(common.opsPort(), "fetcher-node");
-        producer = Clients.producer(common, "fetcher");
-        jobs = new CrawlJobsView(common, "fetcher", this::jobChanged);
-        engine = new FetchEngine(config, this::job, ops.registry());
-        Duration drain = config.totalTimeout().plusSeconds(15);
-        consumer = new PipelineConsumer(
-                Clients.consumer(common, Topics.GROUP_FETCHER, "fetcher", 500),
-                new FetchHandler(engine.queues(), new Emitter(producer)),
-                new DeadLetters(producer, 1 << 20),
-                new PipelineConsumer.Options("fetcher", List.of(Topics.FRONTIER), config.queueMax() + config.maxInflight(),
-                        Duration.ofSeconds(1), drain),
-                engine::isFull, ops.registry()).start();
-        ops.readiness(consumer::isReady);
-        log.info("Fetcher node {} started; ops on port {}", common.nodeId(), ops.port());
+        runtime = new NodeRuntime("fetcher-node", common.opsPort());
+        try {
+            // Closed in reverse order: the consumer (handing back queued tasks) first, then the engine, producer and jobs view.
+            jobs = runtime.keep(new CrawlJobsView(common, "fetcher", this::jobChanged));
+            KafkaProducer<byte[], byte[]> producer = Clients.producer(common, "fetcher");
+            runtime.keep(() -> producer.close(Duration.ofSeconds(30)));
+            engine = runtime.keep(new FetchEngine(config, this::job, runtime.metrics()));
+            Duration drain = config.totalTimeout().plusSeconds(15);
+            runtime.consume(new PipelineConsumer(
+                    Clients.consumer(common, Topics.GROUP_FETCHER, "fetcher", 500),
+                    new FetchHandler(engine.queues(), new Emitter(producer)),
+                    new DeadLetters(producer, 1 << 20),
+                    new PipelineConsumer.Options("fetcher", List.of(Topics.FRONTIER), config.queueMax() + config.maxInflight(),
+                            Duration.ofSeconds(1), drain),
+                    engine::isFull, runtime.metrics()));
+            runtime.start();
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+        log.info("Fetcher node {} started; ops on port {}", common.nodeId(), runtime.ops().port());
     }
 
     /** Builds and starts a fetcher from environment-style settings and {@code --key=value} flags. */
     public static FetcherNode start(Map<String, String> env, String... args) {
-        FetcherConfig config = FetcherConfig.parse(env, args);
-        log.info("Fetcher configuration:\n{}", FetcherConfig.describe(env, args));
-        return new FetcherNode(config);
+        Config raw = FetcherConfig.DEF.parse(env, args);
+        log.info("fetcher-node configuration:\n{}", raw.describe());
+        return new FetcherNode(FetcherConfig.from(raw));
     }
 
     /** A stopped crawl's queued tasks end at once, so they hold no place in a host's queue. */
@@ -81,34 +87,22 @@ public final class FetcherNode implements NodeMain.Node {
     }
 
     public OpsServer ops() {
-        return ops;
+        return runtime.ops();
     }
 
     public boolean isReady() {
-        return consumer.isReady();
+        return runtime.isReady();
     }
 
-    /** Blocks until the consumer loop fails by itself; after a normal {@link #close()} it keeps waiting (the JVM is exiting). */
     @Override
     public Throwable awaitFailure() throws InterruptedException {
-        while (consumer.failure() == null) {
-            Thread.sleep(500);
-        }
-        return consumer.failure();
+        return runtime.awaitFailure();
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
         log.info("Fetcher node stopping: handing back queued tasks, finishing running ones");
-        consumer.close();
-        engine.close();
-        producer.close(Duration.ofSeconds(30));
-        jobs.close();
-        ops.close();
+        runtime.close();
         log.info("Fetcher node stopped");
     }
 }

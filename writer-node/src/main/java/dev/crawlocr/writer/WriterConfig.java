@@ -11,7 +11,6 @@ import dev.crawlocr.common.config.CommonConfig;
 import dev.crawlocr.common.config.Config;
 import dev.crawlocr.common.config.ConfigDef;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The writer's configuration, from environment variables or {@code --flags}. Immutable.
@@ -85,6 +84,7 @@ public record WriterConfig(
             .define("WRITER_COMPLETION_INTERVAL", DURATION, "500ms", ConfigDef.positiveDuration(), "positive",
                     "How often running crawls are checked for completion");
 
+    /** The configuration {@code c} holds ({@code c} from {@code DEF.parse(env, args)}). */
     public static WriterConfig from(Config c) {
         return new WriterConfig(CommonConfig.from(c), c.string("DATABASE_URL"), c.string("DATABASE_USER"), c.string("DATABASE_PASSWORD"),
                 c.bool("DATABASE_TAKE_OVER"), c.integer("DATABASE_POOL_SIZE"), c.integer("WRITER_SINK_THREADS"), c.integer("WRITER_BATCH_SIZE"), c.duration("WRITER_BATCH_LINGER"),
@@ -92,10 +92,6 @@ public record WriterConfig(
                 c.bool("WRITER_SCHEDULER_ENABLED"), c.duration("WRITER_SCHEDULER_INTERVAL"), c.integer("WRITER_SCHEDULER_BATCH"),
                 c.duration("WRITER_LEASE"),
                 c.integer("WRITER_MAX_ATTEMPTS"), c.duration("WRITER_RETRY_DELAY"), c.duration("WRITER_COMPLETION_INTERVAL"));
-    }
-
-    public static Config parse(Map<String, String> env, String... args) {
-        return DEF.parse(env, args);
     }
 
     @Override

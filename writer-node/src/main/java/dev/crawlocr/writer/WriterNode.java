@@ -5,13 +5,13 @@ import dev.crawlocr.common.config.Config;
 import dev.crawlocr.common.config.ConfigException;
 import dev.crawlocr.common.kafka.Clients;
 import dev.crawlocr.common.kafka.ClusterClaim;
+import dev.crawlocr.common.kafka.ConsumerLag;
 import dev.crawlocr.common.kafka.DeadLetters;
 import dev.crawlocr.common.kafka.PipelineConsumer;
 import dev.crawlocr.common.kafka.TopicAdmin;
 import dev.crawlocr.common.ops.NodeMain;
-import dev.crawlocr.common.ops.OpsServer;
+import dev.crawlocr.common.ops.NodeRuntime;
 import dev.crawlocr.writer.db.Database;
-import dev.crawlocr.writer.frontier.ConsumerLag;
 import dev.crawlocr.writer.frontier.FrontierScheduler;
 import dev.crawlocr.writer.frontier.Leases;
 import dev.crawlocr.writer.lifecycle.CompletionWatcher;
@@ -22,13 +22,11 @@ import dev.crawlocr.writer.registry.UrlRegistry;
 import dev.crawlocr.writer.sink.CrawlSink;
 import dev.crawlocr.writer.sink.FetchResultSink;
 import dev.crawlocr.writer.sink.OcrSink;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,10 +44,7 @@ public final class WriterNode implements NodeMain.Node {
     private static final Logger log = LoggerFactory.getLogger(WriterNode.class);
 
     private final WriterConfig config;
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private final List<PipelineConsumer> consumers = new ArrayList<>();
-    private final CountDownLatch closed = new CountDownLatch(1);
-    private final OpsServer ops;
+    private final NodeRuntime runtime;
     private final Database db;
 
     /** Claims the database for this broker's cluster, or refuses to start when another cluster has it. */
@@ -71,109 +66,84 @@ public final class WriterNode implements NodeMain.Node {
     }
 
     public static WriterNode start(Map<String, String> env, String... args) {
-        Config parsed = WriterConfig.parse(env, args);
-        log.info("writer-node configuration:\n{}", parsed.describe());
-        return new WriterNode(WriterConfig.from(parsed));
+        Config raw = WriterConfig.DEF.parse(env, args);
+        log.info("writer-node configuration:\n{}", raw.describe());
+        return new WriterNode(WriterConfig.from(raw));
     }
 
     private WriterNode(WriterConfig config) {
         this.config = config;
+        if (config.common().createTopics()) {
+            TopicAdmin.ensureTopics(config.common());
+        }
+        runtime = new NodeRuntime("writer-node", config.common().opsPort());
         try {
-            if (config.common().createTopics()) {
-                TopicAdmin.ensureTopics(config.common());
-            }
-            ops = keep(new OpsServer(config.common().opsPort(), "writer-node"));
-            var metrics = ops.registry();
-            db = keep(new Database(config.databaseUrl(), config.databaseUser(), config.databasePassword(), config.poolSize(), metrics));
+            var metrics = runtime.metrics();
+            db = runtime.keep(new Database(config.databaseUrl(), config.databaseUser(), config.databasePassword(), config.poolSize(), metrics));
             db.migrate();
-            KafkaProducer<byte[], byte[]> producer = keep(Clients.producer(config.common(), "writer"));
-            Admin admin = keep(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers(),
+            KafkaProducer<byte[], byte[]> producer = runtime.keep(Clients.producer(config.common(), "writer"));
+            Admin admin = runtime.keep(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers(),
                     AdminClientConfig.CLIENT_ID_CONFIG, "writer-admin-" + config.common().nodeId())));
             claimDatabase(ClusterClaim.clusterId(admin));
-            ConsumerLag lag = new ConsumerLag(admin);
             DeadLetters deadLetters = new DeadLetters(producer, config.common().imageMaxBytes());
 
             FrontierScheduler scheduler = config.schedulerEnabled()
-                    ? new FrontierScheduler(new Leases(db), producer, lag, new FrontierScheduler.Settings(config.schedulerInterval(),
+                    ? new FrontierScheduler(new Leases(db), producer, new ConsumerLag(admin), new FrontierScheduler.Settings(config.schedulerInterval(),
                     config.schedulerBatch(), config.lease()), metrics)
                     : null;
             Runnable wake = scheduler == null ? () -> { } : scheduler::wake;
             UrlRegistry registry = new UrlRegistry(new SeenUrls(config.registryCacheSize(), metrics), wake, metrics);
 
+            // Closed in reverse order: consumers (draining into live sinks) before sinks, tasks and the producer.
+            if (scheduler != null) {
+                runtime.run("frontier-scheduler", scheduler::run);
+            }
+            runtime.run("completion-watcher", new CompletionWatcher(db, producer, config.completionInterval(), metrics)::run);
             consume(Topics.JOBS, new CrawlSink(metrics), deadLetters);
             consume(Topics.DISCOVERED, registry, deadLetters);
             consume(Topics.PAGES, new FetchResultSink(config.maxAttempts(), config.retryDelay(), wake, metrics), deadLetters);
             consume(Topics.OCR, new OcrSink(metrics), deadLetters);
-            // Closed in reverse order: consumers (draining into live sinks) before sinks, scheduler and producer.
-            if (scheduler != null) {
-                keep(scheduler);
-            }
-            keep(new CompletionWatcher(db, producer, config.completionInterval(), metrics));
-            consumers.forEach(c -> keep(c.start()));
-            ops.readiness(() -> consumers.stream().allMatch(PipelineConsumer::isReady));
+            runtime.start();
             log.info("writer-node started: database {}, scheduler {}", config.databaseUrl(), config.schedulerEnabled() ? "on" : "off");
         } catch (RuntimeException e) {
-            closeResources();
+            runtime.close();
             throw e;
         }
     }
 
     private <T> void consume(String topic, BatchSink<T> sink, DeadLetters deadLetters) {
-        var metrics = ops.registry();
+        var metrics = runtime.metrics();
         int threads = topic.equals(Topics.JOBS) ? 1 : config.sinkThreads();
-        BatchingHandler<T> handler = keep(new BatchingHandler<>(sink, db, threads, config.batchSize(), config.batchLinger(),
+        BatchingHandler<T> handler = runtime.keep(new BatchingHandler<>(sink, db, threads, config.batchSize(), config.batchLinger(),
                 config.queueCapacity(), config.dbMaxBackoff(), metrics));
         var consumer = Clients.consumer(config.common(), Topics.GROUP_WRITER, "writer-" + sink.name(), config.batchSize());
         var options = new PipelineConsumer.Options("writer-" + sink.name(), List.of(topic), config.queueCapacity() * 2,
                 Duration.ofSeconds(1), Duration.ofSeconds(20));
-        consumers.add(new PipelineConsumer(consumer, handler, deadLetters, options, handler::isFull, metrics));
-    }
-
-    private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
+        runtime.consume(new PipelineConsumer(consumer, handler, deadLetters, options, handler::isFull, metrics));
     }
 
     /** The node's meters (the same ones /metrics serves). */
-    public io.micrometer.core.instrument.MeterRegistry metrics() {
-        return ops.registry();
+    public MeterRegistry metrics() {
+        return runtime.metrics();
     }
 
     /** The ops server's port (useful with OPS_PORT=0). */
     public int opsPort() {
-        return ops.port();
+        return runtime.ops().port();
+    }
+
+    public boolean isReady() {
+        return runtime.isReady();
     }
 
     @Override
     public Throwable awaitFailure() throws InterruptedException {
-        while (!closed.await(500, TimeUnit.MILLISECONDS)) {
-            for (PipelineConsumer c : consumers) {
-                if (c.failure() != null) {
-                    return c.failure();
-                }
-            }
-        }
-        return null;
+        return runtime.awaitFailure();
     }
 
     @Override
     public void close() {
-        if (closed.getCount() == 0) {
-            return;
-        }
-        closeResources();
-        closed.countDown();
+        runtime.close();
         log.info("writer-node stopped");
-    }
-
-    private void closeResources() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                log.warn("Error while closing {}: {}", resources.get(i).getClass().getSimpleName(), e.toString());
-            }
-        }
-        resources.clear();
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crawlocr.common.Topics;
-import dev.crawlocr.writer.frontier.ConsumerLag;
+import dev.crawlocr.common.kafka.ConsumerLag;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

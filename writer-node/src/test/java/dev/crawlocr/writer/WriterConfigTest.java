@@ -13,7 +13,7 @@ class WriterConfigTest {
 
     @Test
     void defaultsAreUsableAndThePasswordIsHidden() {
-        Config parsed = WriterConfig.parse(Map.of("DATABASE_PASSWORD", "s3cret"));
+        Config parsed = WriterConfig.DEF.parse(Map.of("DATABASE_PASSWORD", "s3cret"));
         WriterConfig c = WriterConfig.from(parsed);
         assertThat(c.databaseUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/crawlocr");
         assertThat(c.databasePassword()).isEqualTo("s3cret");
@@ -25,13 +25,13 @@ class WriterConfigTest {
 
     @Test
     void flagsWinOverTheEnvironment() {
-        WriterConfig c = WriterConfig.from(WriterConfig.parse(Map.of("WRITER_BATCH_SIZE", "10"), "--writer-batch-size=20"));
+        WriterConfig c = WriterConfig.from(WriterConfig.DEF.parse(Map.of("WRITER_BATCH_SIZE", "10"), "--writer-batch-size=20"));
         assertThat(c.batchSize()).isEqualTo(20);
     }
 
     @Test
     void everyProblemIsReportedAtOnce() {
-        assertThatThrownBy(() -> WriterConfig.parse(Map.of("WRITER_BATCH_SIZE", "0", "WRITER_LEASE", "soon", "DATABASE_POOL_SIZE", "1")))
+        assertThatThrownBy(() -> WriterConfig.DEF.parse(Map.of("WRITER_BATCH_SIZE", "0", "WRITER_LEASE", "soon", "DATABASE_POOL_SIZE", "1")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("Invalid value 0 for WRITER_BATCH_SIZE: must be between 1 and 100000")
                 .hasMessageContaining("Invalid value soon for WRITER_LEASE: expected a duration")

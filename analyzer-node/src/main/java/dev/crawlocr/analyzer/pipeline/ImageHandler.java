@@ -1,5 +1,6 @@
 package dev.crawlocr.analyzer.pipeline;
 
+import dev.crawlocr.common.Retries;
 import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.kafka.Clients;
 import dev.crawlocr.common.kafka.PipelineConsumer;
@@ -74,7 +75,7 @@ public final class ImageHandler implements PipelineConsumer.Handler {
                                 }
                                 metrics.deadLettered(outcome.reason());
                                 return CompletableFuture.failedFuture(new RecordFailure(outcome.result().reason(), outcome.attempts(), null));
-                            }, Clients.CONTINUATIONS);
+                            }, Retries.CONTINUATIONS);
                 });
     }
 

@@ -49,7 +49,7 @@ public final class AnalyzerBenchmark {
             }
         }
         int count = Integer.parseInt(opts.getOrDefault("images", "360"));
-        AnalyzerConfig config = AnalyzerConfig.from(System.getenv());
+        AnalyzerConfig config = AnalyzerConfig.from(AnalyzerConfig.DEF.parse(System.getenv()));
         int workers = Integer.parseInt(opts.getOrDefault("workers", Integer.toString(config.workers())));
         Path dir = opts.containsKey("dir") ? Path.of(opts.get("dir")) : temporaryDirectory();
         List<EncodingMatrix.Sample> specs = EncodingMatrix.mix(dir.resolve("images"), TextDesigns.generate(count, 7, 11, true),

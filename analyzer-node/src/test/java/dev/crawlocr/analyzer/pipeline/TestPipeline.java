@@ -24,7 +24,7 @@ final class TestPipeline implements AutoCloseable {
     final ImageOcr ocr;
 
     TestPipeline(Path stateDir, Map<String, String> env) {
-        this.config = AnalyzerConfig.from(env);
+        this.config = AnalyzerConfig.from(AnalyzerConfig.DEF.parse(env));
         this.markers = new AttemptMarkers(stateDir);
         this.cache = new ResultCache(config.cacheSize());
         this.memory = new MemoryGuard(config.memoryBudget(), 30_000);

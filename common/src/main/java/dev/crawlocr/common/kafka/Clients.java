@@ -1,21 +1,21 @@
 package dev.crawlocr.common.kafka;
 
+import dev.crawlocr.common.Retries;
 import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.config.CommonConfig;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -65,6 +65,10 @@ public final class Clients {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        // A busy consumer fetches 16 KB at a time, or what 100 ms brought: a fetch round trip per few records costs the
+        // broker and the nodes more CPU than the rest of their work on a page (scripts/bench pipeline, CPU by process).
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 16 * 1024);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.maxRecordBytes(common.imageMaxBytes()));
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -76,55 +80,55 @@ public final class Clients {
     /**
      * Sends and returns a future that completes when the broker has acknowledged the record. A send that fails
      * for a reason other than the record itself (the producer's own retries ran out during a broker outage, or an
-     * idempotent producer reset its sequence after a broker restart) is sent again with back-off, up to
-     * {@link #SEND_ATTEMPTS} times in all, so a passing outage never turns into a lost or dead-lettered record.
+     * idempotent producer reset its sequence after a broker restart) is sent again with back-off ({@link Retries}),
+     * up to {@link #SEND_ATTEMPTS} times in all, so a passing outage never turns into a lost or dead-lettered record.
      */
     public static CompletableFuture<RecordMetadata> send(Producer<byte[], byte[]> producer, String topic, byte[] key, byte[] value, Headers headers) {
-        CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
-        attempt(producer, new ProducerRecord<>(topic, null, key, value, headers), 1, done);
-        return done;
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, key, value, headers);
+        // The first try runs on the caller's thread, so records keep the order the caller sent them in.
+        return sendOnce(producer, record).exceptionallyCompose(e -> {
+            if (!(e instanceof Exception x) || !resendable(x)) {
+                return CompletableFuture.failedFuture(e);
+            }
+            log.warn("Send to {} failed (try 1 of {}), trying again: {}", topic, SEND_ATTEMPTS, e.toString());
+            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS, Retries.CONTINUATIONS))
+                    .thenCompose(ignored -> Retries.async("Send to " + topic, SEND_ATTEMPTS - 1, Duration.ofSeconds(4), Duration.ofSeconds(30),
+                            f -> f instanceof Exception y && resendable(y), () -> sendOnce(producer, record)));
+        });
     }
 
     /** Sends in all, counting the first. */
     public static final int SEND_ATTEMPTS = 8;
 
-    /**
-     * Where work that follows a send runs (delayed retries, continuations that must leave the producer's I/O thread):
-     * virtual threads, never the common {@code ForkJoinPool}, which the default async methods use and which other
-     * code in the same JVM may fill with blocking tasks (one JVM running every node).
-     */
-    public static final Executor CONTINUATIONS = Executors.newVirtualThreadPerTaskExecutor();
-
-    /** Runs a task on {@link #CONTINUATIONS} after {@code delay}. */
-    public static Executor after(long delay, TimeUnit unit) {
-        return CompletableFuture.delayedExecutor(delay, unit, CONTINUATIONS);
+    private static CompletableFuture<RecordMetadata> sendOnce(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
+        CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
+        try {
+            producer.send(record, (md, e) -> {
+                if (e == null) {
+                    done.complete(md);
+                } else {
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (IllegalStateException e) {
+            done.completeExceptionally(new ProducerClosedException(e)); // the node is shutting down: not sent again
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
     }
 
-    private static void attempt(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record, int attempt,
-                                CompletableFuture<RecordMetadata> done) {
-        Callback callback = (md, e) -> {
-            if (e == null) {
-                done.complete(md);
-            } else if (attempt < SEND_ATTEMPTS && resendable(e)) {
-                log.warn("Send to {} failed (attempt {} of {}), sending again: {}", record.topic(), attempt, SEND_ATTEMPTS, e.toString());
-                after(Math.min(30, 1L << attempt), TimeUnit.SECONDS).execute(() -> attempt(producer, record, attempt + 1, done));
-            } else {
-                done.completeExceptionally(e);
-            }
-        };
-        try {
-            producer.send(record, callback);
-        } catch (IllegalStateException e) {
-            done.completeExceptionally(e); // the producer is closed: the node is shutting down
-        } catch (RuntimeException e) {
-            callback.onCompletion(null, e);
+    /** The producer was closed under a send: the node is shutting down, and the send is not tried again. */
+    static final class ProducerClosedException extends KafkaException {
+        ProducerClosedException(IllegalStateException cause) {
+            super(cause.getMessage(), cause);
         }
     }
 
     /** False for failures of the record itself (too large, not serializable) or of permissions, which a resend cannot fix. */
     static boolean resendable(Exception e) {
         return !(e instanceof RecordTooLargeException || e instanceof SerializationException || e instanceof AuthorizationException
-                || e instanceof InvalidTopicException || e instanceof UnsupportedVersionException);
+                || e instanceof InvalidTopicException || e instanceof UnsupportedVersionException || e instanceof ProducerClosedException);
     }
 
     /** Client properties from environment variables with the given prefix. */

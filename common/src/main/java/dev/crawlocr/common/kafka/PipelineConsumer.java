@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * everything unfinished. Long work never stalls the group: the loop keeps polling, pauses every partition while
  * {@code maxInFlight} records are unfinished (or the handler says it is full) and resumes when they drain.
  *
- * <p>A handler failure sends the record to the dead-letter topic and counts it as done; so does a record larger
+ * <p>A handler failure sends the record to the dead-letter topic and counts it as done (if even that send fails, the
+ * loop stops with that failure and the record is redelivered after a restart); so does a record larger
  * than its topic's limit ({@link Topics#JSON_MAX_RECORD_BYTES}, or the image cap on {@code crawl.images}), which
  * the handler never sees. On revocation the loop
  * tells the handler (so it can drop queued work that has not started), waits up to {@code drainTimeout} for the
@@ -109,8 +110,22 @@ public final class PipelineConsumer implements AutoCloseable {
     }
 
     public PipelineConsumer start() {
-        thread = Thread.ofPlatform().name("consumer-" + options.stage()).start(this::run);
+        return start(failure -> { });
+    }
+
+    /** Starts the loop; {@code onFailure} is called once if it stops by itself (not by {@link #close()}). */
+    public PipelineConsumer start(java.util.function.Consumer<Throwable> onFailure) {
+        thread = Thread.ofPlatform().name("consumer-" + options.stage()).start(() -> {
+            run();
+            if (failure != null) {
+                onFailure.accept(failure);
+            }
+        });
         return this;
+    }
+
+    public String stage() {
+        return options.stage();
     }
 
     /** True once the group has assigned this instance its partitions at least once and the loop is alive. */
@@ -140,7 +155,7 @@ public final class PipelineConsumer implements AutoCloseable {
                 }
             }
         } catch (WakeupException e) {
-            if (running) {
+            if (running && failure == null) {
                 failure = e;
             }
         } catch (Throwable t) {
@@ -186,21 +201,28 @@ public final class PipelineConsumer implements AutoCloseable {
                 finish(pending);
             } else {
                 // not on the completing thread: that may be a producer's I/O thread, which the send would wait on
-                Thread.ofVirtual().name("dead-letter").start(() -> deadLetter(record, pending, unwrap(error), 1));
+                Thread.ofVirtual().name("dead-letter").start(() -> deadLetter(record, pending, unwrap(error)));
             }
         });
     }
 
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, Pending pending, Throwable error, int tries) {
+    /**
+     * Sends the record to the dead-letter topic ({@link Clients#send} tries again with back-off) and counts it done.
+     * When even that fails, the stage stops with that failure rather than holding the partition's commits forever:
+     * the record stays uncommitted and is redelivered when the node is restarted.
+     */
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, Pending pending, Throwable error) {
         int attempts = error instanceof RecordFailure rf ? rf.attempts() : 1;
         deadLetters.send(record, options.stage(), error, attempts).whenComplete((md, sendError) -> {
             if (sendError == null) {
                 deadLettered.increment();
                 finish(pending);
             } else {
-                log.warn("Cannot write dead letter for {}-{}@{} (try {}): {}", record.topic(), record.partition(), record.offset(),
-                        tries, sendError.toString());
-                Clients.after(Math.min(30, 1L << Math.min(tries, 5)), TimeUnit.SECONDS).execute(() -> deadLetter(record, pending, error, tries + 1));
+                log.error("Stage {} cannot write the dead letter for {}-{}@{} and stops; the record will be redelivered: {}", options.stage(),
+                        record.topic(), record.partition(), record.offset(), sendError.toString());
+                failure = new IllegalStateException("cannot write a dead letter for " + record.topic() + "-" + record.partition() + "@"
+                        + record.offset() + ": " + sendError.getMessage(), sendError);
+                consumer.wakeup();
             }
         });
     }

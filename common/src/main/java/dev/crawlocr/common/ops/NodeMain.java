@@ -10,7 +10,10 @@ import org.slf4j.LoggerFactory;
 public final class NodeMain {
     private static final Logger log = LoggerFactory.getLogger(NodeMain.class);
 
-    /** A running node. {@link #awaitFailure()} blocks until the node stops by itself, returning why. */
+    /**
+     * A running node. {@link #awaitFailure()} blocks until the node stops by itself, returning why, or until it is
+     * closed, returning null.
+     */
     public interface Node extends AutoCloseable {
         Throwable awaitFailure() throws InterruptedException;
 
@@ -39,8 +42,8 @@ public final class NodeMain {
         }, "shutdown"));
         try {
             Throwable failure = node.awaitFailure();
-            if (closed.getCount() > 0) {
-                log.error("{} stopped: {}", name, failure == null ? "unknown reason" : failure.toString(), failure);
+            if (failure != null && closed.getCount() > 0) {
+                log.error("{} stopped: {}", name, failure.toString(), failure);
                 System.exit(1);
             }
         } catch (InterruptedException e) {

@@ -166,7 +166,7 @@ public final class FetcherBenchmark {
         env.put("FETCHER_QUEUE_MAX", "20000");
         CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, "engine", CrawlJob.State.RUNNING, sites.stream().map(DemoSite::seedUrl).toList(),
                 CrawlScope.defaults(), new Politeness(0, 16, 0, 0, 0), OcrSettings.defaults(), Instant.now());
-        try (FetchEngine engine = new FetchEngine(FetcherConfig.parse(env), id -> java.util.Optional.of(job), new SimpleMeterRegistry())) {
+        try (FetchEngine engine = new FetchEngine(FetcherConfig.from(FetcherConfig.DEF.parse(env)), id -> java.util.Optional.of(job), new SimpleMeterRegistry())) {
             double pagesPerSecond = 0;
             for (int pass = 0; pass < 2; pass++) {
                 long t = System.nanoTime();

@@ -35,7 +35,7 @@ public final class Engines implements AutoCloseable {
         env.put("FETCHER_READ_TIMEOUT", "2s");
         env.put("FETCHER_JOB_WAIT", "100ms");
         env.putAll(settings);
-        config = FetcherConfig.parse(env);
+        config = FetcherConfig.from(FetcherConfig.DEF.parse(env));
         engine = new FetchEngine(config, id -> Optional.ofNullable(jobs.get(id)), registry);
     }
 

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.LongSummaryStatistics;
@@ -181,13 +182,17 @@ public final class PipelineBenchmark {
             }
         }
 
-        /** The cluster's processes (broker and nodes), this JVM (it serves the sites) and the database's backends. */
-        private List<Long> pids(Connection db) throws SQLException {
-            List<Long> pids = new ArrayList<>(cluster.members().stream().filter(LocalCluster.Member::alive).map(LocalCluster.Member::pid).toList());
-            pids.add(ProcessHandle.current().pid());
+        /**
+         * The cluster's processes (broker and nodes, named without their instance number), this JVM (it serves the
+         * sites) and the database's backends, by pid.
+         */
+        private Map<Long, String> pids(Connection db) throws SQLException {
+            Map<Long, String> pids = new HashMap<>();
+            cluster.members().stream().filter(LocalCluster.Member::alive).forEach(m -> pids.put(m.pid(), m.name().replaceAll("-\\d+$", "")));
+            pids.put(ProcessHandle.current().pid(), "sites");
             try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")) {
                 while (rs.next()) {
-                    pids.add(rs.getLong(1));
+                    pids.put(rs.getLong(1), "postgres");
                 }
             }
             return pids;

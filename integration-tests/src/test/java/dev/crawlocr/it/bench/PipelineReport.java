@@ -27,6 +27,7 @@ final class PipelineReport {
                 f("%.2fx Scrapy", ratio), verdict(ratio >= 1.5, ">= 1.5x"), lag(ours)});
         notes.add(f("(a) crawlocr %d pages in %.2f s (%s); Scrapy %d pages (%d requests) in %.2f s, %.1f CPU-s; same pages: %s", ours.pages(),
                 ours.seconds(), span(ours), theirs.pages(), theirs.requests(), theirs.seconds(), theirs.cpuSeconds(), same(ours, theirs)));
+        notes.add("    CPU-s by process: " + ours.cpu().describeByName());
     }
 
     void b(Crawl ours, ScrapyPeer.Run theirs) {
@@ -38,6 +39,7 @@ final class PipelineReport {
                 + " %.1f%% of the limit), %.1f CPU-s; same pages: %s", ours.pages(), ours.requests(), ours.seconds(), ours.pagesPerSecond(),
                 span(ours), theirs.pages(), theirs.requests(), theirs.seconds(), theirs.pagesPerSecond(), 100 * theirs.requestsPerSecond() / limit,
                 theirs.cpuSeconds(), same(ours, theirs)));
+        notes.add("    CPU-s by process: " + ours.cpu().describeByName());
     }
 
     void c(Crawl b, TesseractBatch.Run batch, Crawl ours) {
@@ -53,6 +55,7 @@ final class PipelineReport {
                 b.cpu().own(), batch.cpu().own(), cores, bound.own() / cores, ours.seconds() / (bound.own() / cores)));
         notes.add(f("    CPU-s over the crawl itself: (b) machine %.1f, processes %.1f; (c) machine %.1f, processes %.1f", b.cpu().machine(),
                 b.cpu().own(), ours.cpu().machine(), ours.cpu().own()));
+        notes.add("    CPU-s by process in (c): " + ours.cpu().describeByName());
     }
 
     void print() {

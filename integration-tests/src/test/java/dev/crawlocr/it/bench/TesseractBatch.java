@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code tesseract} command in batch mode on the sites' images, as downloaded from them: the files split into one
@@ -71,6 +72,7 @@ final class TesseractBatch {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Run(n, seconds, new CpuUse((Bench.machineBusyTicks() - machine0) / 100.0, (Bench.childrenCpuTicks() - children0) / 100.0));
+        double own = (Bench.childrenCpuTicks() - children0) / 100.0;
+        return new Run(n, seconds, new CpuUse((Bench.machineBusyTicks() - machine0) / 100.0, own, Map.of("tesseract", own)));
     }
 }

@@ -31,8 +31,8 @@ class BodyCapDrainIT {
             server.route("/endless", HostileRoutes.endless(HostileRoutes.HTML, "<html><head><title>Endless</title></head><body>".getBytes(StandardCharsets.UTF_8)))
                     .route("/huge", HostileRoutes.huge(HostileRoutes.HTML, "<html><head><title>Huge</title></head><body>".getBytes(StandardCharsets.UTF_8), 50L << 20))
                     .route("/endless.png", HostileRoutes.endless("image/png", HostileImages.text("X")));
-            FetcherConfig config = FetcherConfig.parse(Map.of("FETCHER_ALLOW_NETWORKS", "127.0.0.0/8", "FETCHER_PAGE_MAX_BYTES", "1MB",
-                    "IMAGE_MAX_BYTES", "1MB", "FETCHER_TOTAL_TIMEOUT", "4s", "FETCHER_MAX_RETRIES", "0"));
+            FetcherConfig config = FetcherConfig.from(FetcherConfig.DEF.parse(Map.of("FETCHER_ALLOW_NETWORKS", "127.0.0.0/8", "FETCHER_PAGE_MAX_BYTES", "1MB",
+                    "IMAGE_MAX_BYTES", "1MB", "FETCHER_TOTAL_TIMEOUT", "4s", "FETCHER_MAX_RETRIES", "0")));
             CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, "drain", CrawlJob.State.RUNNING, List.of(server.url("/endless")),
                     CrawlScope.defaults(), new Politeness(0, 1, 0, 0, 0), OcrSettings.defaults(), Instant.now());
             try (FetchEngine engine = new FetchEngine(config, id -> Optional.of(job), new SimpleMeterRegistry())) {

@@ -1,7 +1,9 @@
 package dev.crawlocr.writer.frontier;
 
+import dev.crawlocr.common.Retries;
 import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.kafka.Clients;
+import dev.crawlocr.common.kafka.ConsumerLag;
 import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.Json;
@@ -24,14 +26,14 @@ import org.slf4j.LoggerFactory;
  * ({@link Leases}) and only then produces the tasks, so a crash in between loses nothing: the lease expires and
  * the URL is emitted again. URLs that a page cap or the request budget refuses go to {@code crawl.pages} as
  * DENIED outcomes instead, recorded like any fetcher's. How much each host gets is the crawl's own contract
- * ({@link HostWindow}); no node-wide constant paces a host. Runs on its own thread, a round every
- * {@code interval} and whenever {@link #wake()} is called: new URLs were registered, or outcomes stored, which
+ * ({@link HostWindow}); no node-wide constant paces a host. {@link #run()} runs on the node's own thread, a round
+ * every {@code interval} and whenever {@link #wake()} is called: new URLs were registered, or outcomes stored, which
  * free room in their hosts' windows. Every 10 s it also folds the crawls' usage rows ({@link Leases#foldUsage}).
  *
  * <p>Metrics: {@code writer.scheduler.emitted}, {@code writer.scheduler.lease.expired}, {@code writer.scheduler.denied},
  * {@code writer.scheduler.waiting}, {@code writer.scheduler.frontier.lag} (read when scraped).
  */
-public final class FrontierScheduler implements AutoCloseable {
+public final class FrontierScheduler {
     private static final Logger log = LoggerFactory.getLogger(FrontierScheduler.class);
 
     /** Settings of the scheduler; see {@code WriterConfig} for the keys. */
@@ -40,6 +42,8 @@ public final class FrontierScheduler implements AutoCloseable {
 
     /** How long an answer to "is every outcome on crawl.pages recorded?" is reused. */
     private static final long RECLAIM_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The longest wait before a failed round is tried again. */
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     /** How often the crawls' usage rows are folded. */
     private static final long FOLD_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -52,11 +56,9 @@ public final class FrontierScheduler implements AutoCloseable {
     private final Counter expired;
     private final Counter denied;
     private final Counter waiting;
-    private final Thread thread;
     private long reclaimCheckedAt;
     private long foldedAt = System.nanoTime();
     private boolean reclaimExpired;
-    private volatile boolean running = true;
 
     public FrontierScheduler(Leases leases, Producer<byte[], byte[]> producer, ConsumerLag lag, Settings settings, MeterRegistry metrics) {
         this.leases = leases;
@@ -72,7 +74,6 @@ public final class FrontierScheduler implements AutoCloseable {
                 .description("URLs held back until leased ones free a place under a page cap or return requests").register(metrics);
         Gauge.builder("writer.scheduler.frontier.lag", lag, FrontierScheduler::frontierLag).description("Fetcher lag on crawl.frontier")
                 .register(metrics);
-        this.thread = Thread.ofPlatform().name("frontier-scheduler").start(this::run);
     }
 
     public void wake() {
@@ -81,33 +82,16 @@ public final class FrontierScheduler implements AutoCloseable {
         }
     }
 
-    private void run() {
-        long backoffMs = settings.interval().toMillis();
-        while (running) {
-            try {
-                int emittedNow = round();
-                if (System.nanoTime() - foldedAt > FOLD_NANOS) {
-                    leases.foldUsage();
-                    foldedAt = System.nanoTime();
-                }
-                backoffMs = settings.interval().toMillis();
-                if (emittedNow < settings.batch()) {
-                    pause(settings.interval().toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                if (!running) {
-                    return;
-                }
-                log.warn("Scheduler round failed, retrying in {} ms: {}", backoffMs, e.toString());
-                try {
-                    pause(backoffMs);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-                backoffMs = Math.min(backoffMs * 2, 10_000);
+    /** Runs rounds until the thread is interrupted; a failed round is tried again after a back-off. */
+    public void run() throws Exception {
+        while (!Thread.currentThread().isInterrupted()) {
+            int emittedNow = Retries.untilDone("Scheduler round", settings.interval(), MAX_BACKOFF, this::round);
+            if (System.nanoTime() - foldedAt > FOLD_NANOS) {
+                Retries.untilDone("Usage fold", settings.interval(), MAX_BACKOFF, leases::foldUsage);
+                foldedAt = System.nanoTime();
+            }
+            if (emittedNow < settings.batch()) {
+                pause(settings.interval().toMillis());
             }
         }
     }
@@ -165,17 +149,6 @@ public final class FrontierScheduler implements AutoCloseable {
     private void pause(long ms) throws InterruptedException {
         if (wakeups.tryAcquire(ms, TimeUnit.MILLISECONDS)) {
             wakeups.drainPermits();
-        }
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

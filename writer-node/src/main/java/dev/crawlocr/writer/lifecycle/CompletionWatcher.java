@@ -1,5 +1,6 @@
 package dev.crawlocr.writer.lifecycle;
 
+import dev.crawlocr.common.Retries;
 import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.kafka.Clients;
 import dev.crawlocr.common.message.CrawlEvent;
@@ -10,7 +11,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * The check and the change to FINISHED are one statement ({@code UPDATE ... WHERE state = 'RUNNING' AND <complete>
  * RETURNING}), so it sees one snapshot and exactly one writer finishes a crawl; that writer then publishes a
  * COMPLETED {@link CrawlEvent} with its {@link CrawlCounts} to {@code crawl.events}. Checks run every
- * {@code interval}. An event whose publication failed is sent again later.
+ * {@code interval} ({@link #run()}, on the node's own thread). An event whose publication failed is sent again later.
  */
-public final class CompletionWatcher implements AutoCloseable {
+public final class CompletionWatcher {
     private static final Logger log = LoggerFactory.getLogger(CompletionWatcher.class);
 
     /** True for crawl {@code c} when it is complete; see the class comment. */
@@ -58,45 +58,24 @@ public final class CompletionWatcher implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final Duration interval;
     private final Counter completed;
-    private final Thread thread;
-    private volatile boolean running = true;
 
     public CompletionWatcher(Database db, Producer<byte[], byte[]> producer, Duration interval, MeterRegistry metrics) {
         this.db = db;
         this.producer = producer;
         this.interval = interval;
         this.completed = Counter.builder("writer.crawls.completed").description("Crawls marked finished by this writer").register(metrics);
-        this.thread = Thread.ofPlatform().name("completion-watcher").daemon().start(this::run);
     }
 
-    private void run() {
-        try {
-            loop();
-        } catch (Error e) {
-            log.error("Completion watcher stopped: no crawl will be marked finished until this writer restarts", e);
-            throw e;
-        }
-    }
-
-    private void loop() {
-        while (running) {
-            try {
+    /** Checks every {@code interval} until the thread is interrupted; a failed check is tried again after a back-off. */
+    public void run() throws Exception {
+        Duration retry = interval.compareTo(Duration.ofSeconds(2)) > 0 ? interval : Duration.ofSeconds(2);
+        while (!Thread.currentThread().isInterrupted()) {
+            Retries.untilDone("Completion check", retry, Duration.ofSeconds(30), () -> {
                 check();
                 resendUnsent();
-                Thread.sleep(interval.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                if (!running) {
-                    return;
-                }
-                log.warn("Completion check failed: {}", e.toString());
-                try {
-                    Thread.sleep(Math.max(interval.toMillis(), 2_000));
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            }
+                return null;
+            });
+            Thread.sleep(interval.toMillis());
         }
     }
 
@@ -146,17 +125,6 @@ public final class CompletionWatcher implements AutoCloseable {
             Map<String, Long> counts = db.inTransaction("completion-counts", c -> CrawlCounts.of(c, crawlId));
             log.info("Publishing the completion of crawl {} again", crawlId);
             publish(crawlId, counts);
-        }
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

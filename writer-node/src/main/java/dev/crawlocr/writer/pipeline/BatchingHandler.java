@@ -1,5 +1,6 @@
 package dev.crawlocr.writer.pipeline;
 
+import dev.crawlocr.common.Retries;
 import dev.crawlocr.common.kafka.PipelineConsumer;
 import dev.crawlocr.common.kafka.RecordFailure;
 import dev.crawlocr.writer.db.Database;
@@ -123,51 +124,54 @@ public final class BatchingHandler<T> implements PipelineConsumer.Handler, AutoC
         }
     }
 
+    /**
+     * Writes a batch in one transaction. While the database is unavailable, or fails for a reason that is not about
+     * the data, the batch is tried again with back-off ({@link Retries}) until it is written or the handler closes. A
+     * batch the database rejects for its data is written record by record, and a record it rejects fails with a
+     * {@link RecordFailure} (it goes to the dead-letter topic).
+     */
     private void writeWithRetry(List<Item<T>> batch) throws InterruptedException {
         List<T> values = batch.stream().map(Item::value).toList();
-        long backoffMs = 100;
-        int attempt = 1;
-        while (true) {
-            try {
-                db.inTransaction(sink.name(), c -> {
-                    sink.write(c, values);
-                    return null;
-                });
-                sink.afterCommit(values);
-                records.increment(values.size());
-                batchSizes.record(values.size());
-                batch.forEach(i -> i.done.complete(null));
-                return;
-            } catch (SQLException | RuntimeException e) {
-                if (!running) {
-                    return; // shutting down: the futures stay open and the records are redelivered
-                }
-                boolean retriable = DbErrors.isTransient(e) || (e instanceof SQLException && !DbErrors.isDataError(e));
-                if (retriable) {
-                    retries.increment();
-                    if (DbErrors.isTransient(e)) {
-                        log.warn("Sink {}: database unavailable (try {}), retrying {} records in {} ms: {}", sink.name(), attempt,
-                                values.size(), backoffMs, e.toString());
-                    } else {
-                        log.error("Sink {}: database error that is not about the data (try {}), retrying {} records in {} ms: {}",
-                                sink.name(), attempt, values.size(), backoffMs, e.toString());
-                    }
-                    Thread.sleep(backoffMs);
-                    backoffMs = Math.min(backoffMs * 2, maxBackoff.toMillis());
-                    attempt++;
-                } else if (batch.size() > 1) {
-                    log.warn("Sink {}: batch of {} rejected ({}); writing its records one by one", sink.name(), batch.size(), e.toString());
-                    for (Item<T> item : batch) {
-                        writeWithRetry(List.of(item));
-                    }
-                    return;
-                } else {
-                    batch.get(0).done.completeExceptionally(new RecordFailure(
-                            "Sink " + sink.name() + " cannot write the record: " + e.getMessage(), attempt, e));
-                    return;
-                }
+        try {
+            Retries.untilDone("Sink " + sink.name() + " writing " + values.size() + " records", Duration.ofMillis(100), maxBackoff,
+                    BatchingHandler::retriable, () -> {
+                        try {
+                            return db.inTransaction(sink.name(), c -> {
+                                sink.write(c, values);
+                                return null;
+                            });
+                        } catch (SQLException | RuntimeException e) {
+                            if (running && retriable(e)) {
+                                retries.increment();
+                            }
+                            throw e;
+                        }
+                    });
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            if (!running) {
+                return; // shutting down: the futures stay open and the records are redelivered
             }
+            if (batch.size() > 1) {
+                log.warn("Sink {}: batch of {} rejected ({}); writing its records one by one", sink.name(), batch.size(), e.toString());
+                for (Item<T> item : batch) {
+                    writeWithRetry(List.of(item));
+                }
+            } else {
+                batch.get(0).done.completeExceptionally(new RecordFailure("Sink " + sink.name() + " cannot write the record: " + e.getMessage(), 1, e));
+            }
+            return;
         }
+        sink.afterCommit(values);
+        records.increment(values.size());
+        batchSizes.record(values.size());
+        batch.forEach(i -> i.done.complete(null));
+    }
+
+    /** Worth trying again: the database is unavailable, or failed for a reason that is not about the data. */
+    private static boolean retriable(Throwable e) {
+        return DbErrors.isTransient(e) || (e instanceof SQLException && !DbErrors.isDataError(e));
     }
 
     /** Stops the flushers. Records not yet written keep their futures open, so their offsets stay uncommitted. */
