@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.crawlocr.common.message.OcrResult;
 import dev.crawlocr.common.message.OcrSettings;
-import dev.crawlocr.devkit.Cer;
 import dev.crawlocr.devkit.TextImages;
+import dev.crawlocr.localcluster.Cer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package dev.crawlocr.analyzer;
 
-import dev.crawlocr.devkit.Cer;
 import dev.crawlocr.devkit.ImageEncoding;
-import dev.crawlocr.devkit.TextDesigns;
+import dev.crawlocr.localcluster.Cer;
+import dev.crawlocr.localcluster.TextDesigns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.crawlocr.ctl;
 
+import dev.crawlocr.localcluster.LocalCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

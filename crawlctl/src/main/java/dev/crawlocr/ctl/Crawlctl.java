@@ -2,6 +2,7 @@ package dev.crawlocr.ctl;
 
 import dev.crawlocr.common.config.CommonConfig;
 import dev.crawlocr.common.kafka.ClusterClaim;
+import dev.crawlocr.localcluster.LocalClusterException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -83,10 +84,10 @@ public final class Crawlctl {
         CommandLine cl = new CommandLine(new Crawlctl());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             Throwable t = e;
-            while (!(t instanceof UserError) && t.getCause() != null && t.getCause() != t) {
+            while (!isUserError(t) && t.getCause() != null && t.getCause() != t) {
                 t = t.getCause();
             }
-            if (t instanceof UserError) {
+            if (isUserError(t)) {
                 cmd.getErr().println("crawlctl: " + t.getMessage());
             } else {
                 cmd.getErr().println("crawlctl: " + e);
@@ -95,5 +96,10 @@ public final class Crawlctl {
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /** A failure the user can fix, shown as its message alone: crawlctl's own, or the local cluster's. */
+    private static boolean isUserError(Throwable t) {
+        return t instanceof UserError || t instanceof LocalClusterException;
     }
 }

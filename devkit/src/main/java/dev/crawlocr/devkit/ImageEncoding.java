@@ -1,7 +1,9 @@
 package dev.crawlocr.devkit;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
+import static dev.crawlocr.localcluster.GrayPng.flatten;
+import static dev.crawlocr.localcluster.GrayPng.luma;
+
+import dev.crawlocr.localcluster.GrayPng;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
@@ -38,6 +40,7 @@ import javax.imageio.stream.ImageOutputStream;
  * WebP is written by {@code cwebp} (Debian's {@code webp} package), since Java has no WebP encoder.
  */
 public enum ImageEncoding {
+    /** What the demo site serves: {@link GrayPng}. */
     PNG_GRAY8("png", "image/png"),
     PNG_GRAY16("png", "image/png"),
     PNG_GRAY_ALPHA("png", "image/png"),
@@ -76,7 +79,7 @@ public enum ImageEncoding {
     public byte[] encode(BufferedImage argb) {
         BufferedImage flat = flatten(argb);
         return switch (this) {
-            case PNG_GRAY8 -> write(gray(flat, false), "png", null);
+            case PNG_GRAY8 -> GrayPng.encode(argb);
             case PNG_GRAY16 -> write(gray(flat, true), "png", null);
             case PNG_GRAY_ALPHA -> write(grayAlpha(argb), "png", null);
             case PNG_PALETTE -> write(palette(flat), "png", null);
@@ -98,22 +101,6 @@ public enum ImageEncoding {
             case WEBP -> cwebp(write(argb, "png", null), "-q", "90", "-alpha_q", "100");
             case WEBP_LOSSLESS -> cwebp(write(argb, "png", null), "-lossless");
         };
-    }
-
-    /** The ARGB picture over white, as TYPE_INT_RGB. */
-    public static BufferedImage flatten(BufferedImage argb) {
-        BufferedImage flat = new BufferedImage(argb.getWidth(), argb.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = flat.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, flat.getWidth(), flat.getHeight());
-        g.drawImage(argb, 0, 0, null);
-        g.dispose();
-        return flat;
-    }
-
-    /** sRGB-encoded luma (BT.601 weights) of a pixel, 0-255. */
-    public static int luma(int rgb) {
-        return (((rgb >> 16) & 0xff) * 299 + ((rgb >> 8) & 0xff) * 587 + (rgb & 0xff) * 114 + 500) / 1000;
     }
 
     private static BufferedImage gray(BufferedImage flat, boolean sixteen) {

@@ -1,5 +1,6 @@
 package dev.crawlocr.devkit;
 
+import dev.crawlocr.localcluster.LocalKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.IOException;

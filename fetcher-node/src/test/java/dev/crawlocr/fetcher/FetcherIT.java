@@ -11,7 +11,7 @@ import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.ImageMeta;
 import dev.crawlocr.common.message.Politeness;
 import dev.crawlocr.common.message.UrlKind;
-import dev.crawlocr.devkit.DemoSite;
+import dev.crawlocr.localcluster.DemoSite;
 import dev.crawlocr.devkit.TestServices;
 import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.kafka.Clients;

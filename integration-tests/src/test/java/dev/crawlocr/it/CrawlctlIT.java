@@ -3,10 +3,10 @@ package dev.crawlocr.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crawlocr.ctl.Crawlctl;
-import dev.crawlocr.ctl.LocalCluster;
-import dev.crawlocr.devkit.DemoSite;
 import dev.crawlocr.devkit.Postgres;
 import dev.crawlocr.devkit.TestServices;
+import dev.crawlocr.localcluster.DemoSite;
+import dev.crawlocr.localcluster.LocalCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -4,12 +4,12 @@ import static dev.crawlocr.it.CrawlctlIT.args;
 import static dev.crawlocr.it.CrawlctlIT.crawlctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crawlocr.ctl.LocalCluster;
-import dev.crawlocr.devkit.Cer;
-import dev.crawlocr.devkit.DemoSite;
 import dev.crawlocr.devkit.Postgres;
 import dev.crawlocr.devkit.TestServices;
-import dev.crawlocr.devkit.TextDesigns;
+import dev.crawlocr.localcluster.Cer;
+import dev.crawlocr.localcluster.DemoSite;
+import dev.crawlocr.localcluster.LocalCluster;
+import dev.crawlocr.localcluster.TextDesigns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -10,11 +10,11 @@ import dev.crawlocr.common.message.CrawlScope;
 import dev.crawlocr.common.message.OcrSettings;
 import dev.crawlocr.common.message.Politeness;
 import dev.crawlocr.ctl.CrawlJobs;
-import dev.crawlocr.ctl.LocalCluster;
-import dev.crawlocr.ctl.UserError;
-import dev.crawlocr.devkit.DemoSite;
 import dev.crawlocr.devkit.Postgres;
 import dev.crawlocr.devkit.TestServices;
+import dev.crawlocr.localcluster.DemoSite;
+import dev.crawlocr.localcluster.LocalCluster;
+import dev.crawlocr.localcluster.LocalClusterException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -132,7 +132,7 @@ class IsolationChaosIT {
             Throwable refused = intrusion.get(3, TimeUnit.MINUTES);
             String ours = Files.readString(cluster.dir().resolve("kafka-cluster-id")).strip();
             String theirs = Files.readString(intruder.dir().resolve("kafka-cluster-id")).strip();
-            assertThat(refused).as("the second cluster's writer").isInstanceOf(UserError.class)
+            assertThat(refused).as("the second cluster's writer").isInstanceOf(LocalClusterException.class)
                     .hasMessageContaining("writer-1 exited during start-up: The database " + dbUrl + " belongs to Kafka cluster " + ours)
                     .hasMessageContaining("is cluster " + theirs);
 

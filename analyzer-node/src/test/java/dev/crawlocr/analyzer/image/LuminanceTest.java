@@ -3,6 +3,7 @@ package dev.crawlocr.analyzer.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crawlocr.devkit.ImageEncoding;
+import dev.crawlocr.localcluster.GrayPng;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -31,7 +32,7 @@ class LuminanceTest {
         BufferedImage picture = patches();
         DecodedImage decoded = decoder.decode(encoding.encode(picture));
         byte[] gray = Luminance.onWhite(decoded);
-        BufferedImage flat = ImageEncoding.flatten(picture);
+        BufferedImage flat = GrayPng.flatten(picture);
         int tolerance = switch (encoding) {
             case JPEG_GRAY, JPEG_YCBCR, WEBP -> 6; // lossy
             case WEBP_LOSSLESS -> 2; // cwebp stores colours a level off in places
@@ -41,7 +42,7 @@ class LuminanceTest {
         for (int i = 0; i < PATCHES.length; i++) {
             int x = i * PATCH + PATCH / 2;
             int y = PATCH / 2;
-            int expected = ImageEncoding.luma(flat.getRGB(x, y));
+            int expected = GrayPng.luma(flat.getRGB(x, y));
             assertThat(gray[y * decoded.width() + x] & 0xff).as("%s patch %d", encoding, i).isCloseTo(expected,
                     org.assertj.core.data.Offset.offset(tolerance));
         }

@@ -8,7 +8,7 @@ import dev.crawlocr.common.Hashes;
 import dev.crawlocr.common.message.ImageMeta;
 import dev.crawlocr.common.message.OcrResult;
 import dev.crawlocr.common.message.OcrSettings;
-import dev.crawlocr.devkit.Cer;
+import dev.crawlocr.localcluster.Cer;
 import dev.crawlocr.devkit.TextImages;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.crawlocr.it.bench;
 
 import dev.crawlocr.devkit.Bench;
-import dev.crawlocr.devkit.DemoSite;
+import dev.crawlocr.localcluster.DemoSite;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,7 +3,7 @@ package dev.crawlocr.it.hostile;
 import static dev.crawlocr.it.hostile.HostileRoutes.HTML;
 import static dev.crawlocr.it.hostile.HostileRoutes.html;
 
-import dev.crawlocr.devkit.DemoSite;
+import dev.crawlocr.localcluster.DemoSite;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

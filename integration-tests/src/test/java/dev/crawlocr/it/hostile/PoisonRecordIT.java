@@ -8,7 +8,7 @@ import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.CrawlScope;
 import dev.crawlocr.common.message.OcrSettings;
 import dev.crawlocr.common.message.Politeness;
-import dev.crawlocr.devkit.DemoSite;
+import dev.crawlocr.localcluster.DemoSite;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.crawlocr.devkit;
+package dev.crawlocr.localcluster;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package dev.crawlocr.devkit;
+package dev.crawlocr.localcluster;
 
 import java.awt.AlphaComposite;
 import java.awt.Color;
@@ -14,7 +14,8 @@ import java.util.Random;
 /**
  * Text images as the web has them, with the text they carry: 1-5 lines of Latin, Hangul or mixed text at 11-40 px,
  * dark text in a different shade per line (#000 to #707070) on white or on a transparent background, and light text
- * on dark and on coloured backgrounds. Deterministic for a seed. Encode them with {@link ImageEncoding}.
+ * on dark and on coloured backgrounds. Deterministic for a seed. {@link DemoSite} serves them as {@link GrayPng}; the
+ * test kit's {@code ImageEncoding} writes them in the web's other encodings.
  */
 public final class TextDesigns {
     /** The script a design's lines are written in; it picks the font and the tessdata languages that read it. */

@@ -1,4 +1,4 @@
-package dev.crawlocr.devkit;
+package dev.crawlocr.localcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

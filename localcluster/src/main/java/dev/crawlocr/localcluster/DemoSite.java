@@ -1,4 +1,4 @@
-package dev.crawlocr.devkit;
+package dev.crawlocr.localcluster;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -165,7 +165,7 @@ public final class DemoSite implements AutoCloseable {
                     send(ex, 200, "text/html; charset=utf-8", page(i).getBytes(StandardCharsets.UTF_8));
                 }
             } else if (path.startsWith("/img/") && imageDesigns.containsKey(base + path)) {
-                byte[] png = images.computeIfAbsent(path, p -> ImageEncoding.PNG_GRAY8.encode(imageDesigns.get(base + p).render()));
+                byte[] png = images.computeIfAbsent(path, p -> GrayPng.encode(imageDesigns.get(base + p).render()));
                 send(ex, 200, "image/png", png);
             } else {
                 send(ex, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));

@@ -1,7 +1,5 @@
-package dev.crawlocr.ctl;
+package dev.crawlocr.localcluster;
 
-import dev.crawlocr.devkit.LocalKafka;
-import dev.crawlocr.devkit.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -57,7 +55,7 @@ public final class LocalCluster {
         try {
             return Files.readString(dir.resolve("bootstrap")).trim();
         } catch (IOException e) {
-            throw new UserError("No cluster in " + dir + ": start one with 'crawlctl cluster start'");
+            throw new LocalClusterException("No cluster in " + dir + ": start one with 'crawlctl cluster start'");
         }
     }
 
@@ -74,16 +72,22 @@ public final class LocalCluster {
         return Files.readString(file).strip();
     }
 
+    /**
+     * Starts the broker and the nodes and returns when every node is ready.
+     *
+     * @throws LocalClusterException when a node jar is missing, a cluster already runs in this directory, or a node
+     *                               exits or is not ready in time (what was started is stopped again)
+     */
     public void start(Spec spec) {
         if (members().stream().anyMatch(Member::alive)) {
-            throw new UserError("A cluster is already running in " + dir + "; stop it first with 'crawlctl cluster stop'");
+            throw new LocalClusterException("A cluster is already running in " + dir + "; stop it first with 'crawlctl cluster stop'");
         }
         Map<String, Path> jars = new LinkedHashMap<>();
         this.jars = jars;
         for (String node : spec.allInOne() ? List.of("all-in-one") : List.of("writer", "fetcher", "analyzer")) {
             Path jar = node.equals("all-in-one") ? home.resolve("all-in-one/target/all-in-one.jar") : home.resolve(node + "-node/target/" + node + "-node.jar");
             if (!Files.isRegularFile(jar)) {
-                throw new UserError("Missing " + jar + ": build first with 'scripts/mvn -q package -DskipTests'");
+                throw new LocalClusterException("Missing " + jar + ": build first with 'scripts/mvn -q package -DskipTests'");
             }
             jars.put(node, jar);
         }
@@ -179,7 +183,7 @@ public final class LocalCluster {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (ProcessHandle.of(m.pid()).map(ProcessHandle::isAlive).orElse(false) == false) {
-                throw new UserError(m.name() + " exited during start-up" + startupProblems(m) + "; see " + dir.resolve("logs/" + m.name() + ".log"));
+                throw new LocalClusterException(m.name() + " exited during start-up" + startupProblems(m) + "; see " + dir.resolve("logs/" + m.name() + ".log"));
             }
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.opsPort() + "/health/ready"))
@@ -191,11 +195,11 @@ public final class LocalCluster {
                 // not listening yet
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new UserError("Interrupted while waiting for " + m.name());
+                throw new LocalClusterException("Interrupted while waiting for " + m.name());
             }
             ProcessHandle.of(m.pid()).ifPresent(ph -> ph.onExit().completeOnTimeout(ph, 250, java.util.concurrent.TimeUnit.MILLISECONDS).join());
         }
-        throw new UserError(m.name() + " not ready after " + timeout.toSeconds() + " s; see " + dir.resolve("logs/" + m.name() + ".log"));
+        throw new LocalClusterException(m.name() + " not ready after " + timeout.toSeconds() + " s; see " + dir.resolve("logs/" + m.name() + ".log"));
     }
 
     /** The problems a node listed when it refused to start (its "  - " lines), or "" when it listed none. */
