@@ -107,8 +107,9 @@ public final class OcrWorkers implements AutoCloseable {
 
     private void startWorker() {
         Worker w = new Worker();
-        workers.add(w);
-        w.thread = Thread.ofPlatform().name("ocr-worker-" + threadIds.incrementAndGet()).start(w);
+        w.thread = Thread.ofPlatform().name("ocr-worker-" + threadIds.incrementAndGet()).unstarted(w);
+        workers.add(w); // with its thread set: close() and the watchdog may see it at once
+        w.thread.start();
     }
 
     private void checkDeadlines() {
