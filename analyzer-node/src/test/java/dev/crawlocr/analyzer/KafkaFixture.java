@@ -2,6 +2,7 @@ package dev.crawlocr.analyzer;
 
 import dev.crawlocr.common.Hashes;
 import dev.crawlocr.common.Topics;
+import dev.crawlocr.common.kafka.TopicReader;
 import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.ImageMeta;
 import dev.crawlocr.common.message.Json;
@@ -17,14 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Produces crawls and images to the test broker and reads what the analyzer wrote back. */
@@ -95,20 +92,10 @@ final class KafkaFixture implements AutoCloseable {
     }
 
     private List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 20 << 20);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps);
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
+        try (TopicReader reader = TopicReader.builder(bootstrap).fetchBytes(20 << 20).metadataTimeout(Duration.ofSeconds(30)).build(topic)) {
+            if (!reader.readToEnd(Duration.ofSeconds(60), out::add)) {
+                throw new IllegalStateException(topic + " was not read to its end within 60 s");
             }
         }
         return out;

@@ -4,6 +4,7 @@ import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.Urls;
 import dev.crawlocr.common.config.CommonConfig;
 import dev.crawlocr.common.kafka.Clients;
+import dev.crawlocr.common.kafka.TopicReader;
 import dev.crawlocr.common.message.BadRecordException;
 import dev.crawlocr.common.message.CrawlEvent;
 import dev.crawlocr.common.message.CrawlJob;
@@ -20,9 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 
 /** Publishes crawls and their seeds, reads them back, and waits for their completion events. */
 public final class CrawlJobs {
@@ -110,10 +109,9 @@ public final class CrawlJobs {
         Kafka.ready(config);
         long deadline = System.nanoTime() + timeout.toNanos();
         long nextTick = 0;
-        try (KafkaConsumer<byte[], byte[]> c = Kafka.reader(config, Topics.EVENTS)) {
-            c.seekToBeginning(c.assignment());
+        try (TopicReader reader = Kafka.reader(config, Topics.EVENTS)) {
             while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(250))) {
+                for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(250))) {
                     try {
                         CrawlEvent e = Json.decode(r.value(), CrawlEvent.class);
                         if (e.crawlId().equals(crawlId) && e.type() == CrawlEvent.Type.COMPLETED) {
@@ -132,14 +130,10 @@ public final class CrawlJobs {
         return Optional.empty();
     }
 
+    /** Hands every record of {@code topic} to {@code each}, up to its end as of now or for 30 s at most. */
     private void readAll(String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        try (KafkaConsumer<byte[], byte[]> c = Kafka.reader(config, topic)) {
-            c.seekToBeginning(c.assignment());
-            Map<TopicPartition, Long> end = c.endOffsets(c.assignment());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (end.entrySet().stream().anyMatch(e -> c.position(e.getKey()) < e.getValue()) && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(each);
-            }
+        try (TopicReader reader = Kafka.reader(config, topic)) {
+            reader.readToEnd(Duration.ofSeconds(30), each);
         }
     }
 

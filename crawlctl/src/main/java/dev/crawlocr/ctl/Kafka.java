@@ -3,20 +3,15 @@ package dev.crawlocr.ctl;
 import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.config.CommonConfig;
 import dev.crawlocr.common.kafka.TopicAdmin;
+import dev.crawlocr.common.kafka.TopicReader;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
-/** Kafka helpers for the CLI: a reachability check that fails with one clear line, and group-less readers. */
+/** Kafka helpers for the CLI: a reachability check that fails with one clear line, and topic readers. */
 final class Kafka {
 
     static Admin admin(CommonConfig config) {
@@ -46,23 +41,18 @@ final class Kafka {
         }
     }
 
-    /** A consumer without a group, assigned every partition of {@code topic}. */
-    static KafkaConsumer<byte[], byte[]> reader(CommonConfig config, String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, config.imageMaxBytes() + 65536);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
-        List<TopicPartition> tps = new ArrayList<>();
-        c.partitionsFor(topic, Duration.ofSeconds(10)).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
-        if (tps.isEmpty()) {
-            c.close();
-            throw new UserError("Topic " + topic + " does not exist. Known topics: " + String.join(", ", Topics.ALL));
+    /** A reader of every partition of {@code topic}, at its beginning. */
+    static TopicReader reader(CommonConfig config, String topic) {
+        TopicReader reader = TopicReader.builder(config.bootstrapServers()).fetchBytes(config.imageMaxBytes() + 65536)
+                .metadataTimeout(Duration.ofSeconds(10)).build(topic);
+        try {
+            reader.partitions();
+        } catch (RuntimeException e) {
+            reader.close();
+            throw e instanceof UnknownTopicOrPartitionException
+                    ? new UserError("Topic " + topic + " does not exist. Known topics: " + String.join(", ", Topics.ALL)) : e;
         }
-        c.assign(tps);
-        return c;
+        return reader;
     }
 
     private Kafka() {

@@ -3,18 +3,15 @@ package dev.crawlocr.ctl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crawlocr.common.Topics;
+import dev.crawlocr.common.kafka.TopicReader;
 import dev.crawlocr.common.message.Json;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,30 +44,31 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = "--max", defaultValue = "0", description = "Stop after this many records, 0 = no limit")
     long max;
 
+    private long printed;
+
     @Override
     public Integer call() {
         String name = resolve(topic);
         Kafka.ready(root.kafkaConfig());
-        PrintStream out = System.out;
-        long printed = 0;
-        try (KafkaConsumer<byte[], byte[]> c = Kafka.reader(root.kafkaConfig(), name)) {
-            Map<TopicPartition, Long> end = c.endOffsets(c.assignment());
-            Map<TopicPartition, Long> begin = c.beginningOffsets(c.assignment());
-            for (TopicPartition tp : c.assignment()) {
-                c.seek(tp, fromBeginning ? begin.get(tp) : Math.max(begin.get(tp), end.get(tp) - last));
+        try (TopicReader reader = Kafka.reader(root.kafkaConfig(), name)) {
+            if (!fromBeginning) {
+                reader.seekToLast(last);
             }
-            while (true) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
-                    if (matches(r)) {
-                        out.println(json ? asJson(r) : pretty(r));
-                        if (max > 0 && ++printed >= max) {
-                            return 0;
-                        }
-                    }
-                }
-                if (!follow && end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
-                    return 0;
-                }
+            Consumer<ConsumerRecord<byte[], byte[]>> print = r -> print(r, reader);
+            if (follow) {
+                reader.follow(print, null);
+            } else {
+                reader.readToEnd(null, print);
+            }
+        }
+        return 0;
+    }
+
+    private void print(ConsumerRecord<byte[], byte[]> r, TopicReader reader) {
+        if (matches(r)) {
+            System.out.println(json ? asJson(r) : pretty(r));
+            if (max > 0 && ++printed >= max) {
+                reader.stop();
             }
         }
     }

@@ -9,6 +9,7 @@ import dev.crawlocr.common.kafka.Clients;
 import dev.crawlocr.common.kafka.DeadLetters;
 import dev.crawlocr.common.kafka.PipelineConsumer;
 import dev.crawlocr.common.kafka.TopicAdmin;
+import dev.crawlocr.common.kafka.TopicReader;
 import dev.crawlocr.devkit.TestServices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -168,10 +169,9 @@ class PipelineConsumerIT {
 
     private static List<ConsumerRecord<byte[], byte[]>> deadLettersFrom(String topic, int n) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = Clients.consumer(config, "dlq-reader-" + topic, "pc-it", 500)) {
-            c.subscribe(List.of(Topics.DEAD_LETTER));
+        try (TopicReader reader = TopicReader.builder(config.bootstrapServers()).build(Topics.DEAD_LETTER)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(200))) {
                     if (topic.equals(header(r, DeadLetters.TOPIC))) {
                         out.add(r);
                     }

@@ -24,7 +24,7 @@ class CompletionIT {
     void aDrainedCrawlIsMarkedFinishedOnceAndAnnouncedWithItsCounts() {
         try (WriterKit kit = new WriterKit()) {
             WriterNode writer = kit.startWriter();
-            WriterKit.TopicReader events = kit.events();
+            WriterKit.Tap events = kit.events();
             try (FakeFetcher fetcher = new FakeFetcher(kit, "fetcher-completion", kit.site(15, 4))) {
                 kit.startCrawl(WriterKit.pageUrl(0));
                 await().atMost(60, TimeUnit.SECONDS).until(() -> !events.poll().isEmpty());
@@ -49,7 +49,7 @@ class CompletionIT {
         try (WriterKit kit = new WriterKit()) {
             kit.startWriter();
             WriterKit.Frontier frontier = kit.frontier();
-            WriterKit.TopicReader events = kit.events();
+            WriterKit.Tap events = kit.events();
             kit.startCrawl(WriterKit.pageUrl(0));
             FetchTask seed = frontier.await(WriterKit.pageUrl(0));
             // The outcome arrives first and says one link record went before it; that record is still on its way.

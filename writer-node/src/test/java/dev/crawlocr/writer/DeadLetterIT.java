@@ -25,7 +25,7 @@ class DeadLetterIT {
         try (WriterKit kit = new WriterKit()) {
             kit.startWriter("WRITER_BATCH_LINGER", "500ms");
             String base = "http://dlq.test/" + kit.crawlId + "/";
-            WriterKit.TopicReader dead = kit.new TopicReader(Topics.DEAD_LETTER,
+            WriterKit.Tap dead = kit.new Tap(Topics.DEAD_LETTER,
                     r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(base));
             for (int i = 0; i < 20; i++) {
                 FetchTask task = new FetchTask(FetchTask.SCHEMA, kit.crawlId, base + i, "dlq.test", UrlKind.PAGE, 0, 1, Long.MAX_VALUE);

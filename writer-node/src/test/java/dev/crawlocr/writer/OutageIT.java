@@ -35,7 +35,7 @@ class OutageIT {
                 // A lease commit whose reply is lost in the cut leaves URLs leased but never emitted: the lease's
                 // expiry recovers them, so the test's lease is short enough for that to happen within its wait.
                 WriterNode writer = kit.startWriter("DATABASE_URL", viaProxy, "WRITER_LEASE", "10s");
-                WriterKit.TopicReader events = kit.events();
+                WriterKit.Tap events = kit.events();
                 try (FakeFetcher fetcher = new FakeFetcher(kit, "fetcher-outage", kit.site(40, 5))) {
                     kit.startCrawl(WriterKit.pageUrl(0));
                     await().atMost(60, TimeUnit.SECONDS).until(() -> kit.count("SELECT count(*) FROM pages") >= 5);

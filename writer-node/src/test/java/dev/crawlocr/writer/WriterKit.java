@@ -7,6 +7,7 @@ import dev.crawlocr.common.Urls;
 import dev.crawlocr.common.config.CommonConfig;
 import dev.crawlocr.common.kafka.Clients;
 import dev.crawlocr.common.kafka.TopicAdmin;
+import dev.crawlocr.common.kafka.TopicReader;
 import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.DiscoveredUrls;
 import dev.crawlocr.common.message.FetchResult;
@@ -32,12 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What the writer's integration tests share: a real broker and a fresh database per kit, a producer playing
@@ -193,22 +190,15 @@ final class WriterKit implements AutoCloseable {
 
     /** Reads crawl.frontier from the beginning (no group), keeping this kit's crawl's tasks in order of arrival. */
     final class Frontier implements AutoCloseable {
-        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final TopicReader reader = TopicReader.builder(bootstrap).build(Topics.FRONTIER);
         private final List<FetchTask> tasks = new ArrayList<>();
 
         Frontier() {
-            Map<String, Object> p = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            consumer = new KafkaConsumer<>(p);
-            List<TopicPartition> tps = consumer.partitionsFor(Topics.FRONTIER).stream()
-                    .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
+            reader.partitions();
         }
 
         List<FetchTask> poll() {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+            for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(100))) {
                 FetchTask t = Json.decode(r.value(), FetchTask.class);
                 if (t.crawlId().equals(crawlId)) {
                     tasks.add(t);
@@ -233,7 +223,7 @@ final class WriterKit implements AutoCloseable {
 
         @Override
         public void close() {
-            consumer.close();
+            reader.close();
         }
     }
 
@@ -317,25 +307,20 @@ final class WriterKit implements AutoCloseable {
     }
 
     /** Reads a topic from the beginning without a group, keeping the records whose value or key passes the filter. */
-    final class TopicReader implements AutoCloseable {
-        private final KafkaConsumer<byte[], byte[]> consumer;
+    final class Tap implements AutoCloseable {
+        private final TopicReader reader;
         private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         private final java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> filter;
 
-        TopicReader(String topic, java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> filter) {
+        Tap(String topic, java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> filter) {
             this.filter = filter;
-            Map<String, Object> p = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            consumer = new KafkaConsumer<>(p);
-            List<TopicPartition> tps = consumer.partitionsFor(topic).stream().map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
+            reader = TopicReader.builder(bootstrap).build(topic);
+            reader.partitions();
             closeables.add(this);
         }
 
         List<ConsumerRecord<byte[], byte[]>> poll() {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+            for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(100))) {
                 if (filter.test(r)) {
                     records.add(r);
                 }
@@ -345,13 +330,13 @@ final class WriterKit implements AutoCloseable {
 
         @Override
         public void close() {
-            consumer.close();
+            reader.close();
         }
     }
 
     /** This crawl's events on crawl.events. */
-    TopicReader events() {
-        return new TopicReader(Topics.EVENTS, r -> new String(r.key(), StandardCharsets.UTF_8).equals(crawlId));
+    Tap events() {
+        return new Tap(Topics.EVENTS, r -> new String(r.key(), StandardCharsets.UTF_8).equals(crawlId));
     }
 
     static String header(ConsumerRecord<byte[], byte[]> r, String name) {

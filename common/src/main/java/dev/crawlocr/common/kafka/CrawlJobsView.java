@@ -7,20 +7,13 @@ import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,51 +24,33 @@ import org.slf4j.LoggerFactory;
 public final class CrawlJobsView implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CrawlJobsView.class);
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicReader reader;
     private final Map<String, CrawlJob> jobs = new ConcurrentHashMap<>();
     private final Object changed = new Object();
     private final Consumer<CrawlJob> listener;
+    private final Set<String> waitedFor = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean caughtUp;
 
     /** @param listener called on the view's thread for every job record read (null for none) */
-    private final Set<String> waitedFor = ConcurrentHashMap.newKeySet();
-
     public CrawlJobsView(CommonConfig common, String clientId, Consumer<CrawlJob> listener) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrapServers());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-jobs-" + common.nodeId());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        this.consumer = new KafkaConsumer<>(p);
+        this.reader = TopicReader.builder(common.bootstrapServers()).clientId(clientId + "-jobs-" + common.nodeId())
+                .metadataTimeout(Duration.ofMinutes(5)).build(Topics.JOBS);
         this.listener = listener;
         this.thread = Thread.ofPlatform().daemon().name("crawl-jobs-view").start(this::run);
     }
 
     private void run() {
         try {
-            List<TopicPartition> tps = consumer.partitionsFor(Topics.JOBS, Duration.ofMinutes(5)).stream()
-                    .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    apply(r);
-                }
-                if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    caughtUp = true;
-                    log.info("Crawl jobs view caught up: {} crawls", jobs.size());
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
+            reader.follow(this::apply, () -> {
+                caughtUp = true;
+                log.info("Crawl jobs view caught up: {} crawls", jobs.size());
+            });
         } catch (RuntimeException e) {
             log.error("Crawl jobs view stopped: {}", e.toString(), e);
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            reader.close();
         }
     }
 
@@ -150,7 +125,7 @@ public final class CrawlJobsView implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
+        reader.stop();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.config.CommonConfig;
-import dev.crawlocr.common.kafka.Clients;
+import dev.crawlocr.common.kafka.TopicReader;
 import dev.crawlocr.common.message.CrawlEvent;
 import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.CrawlScope;
@@ -29,9 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -223,26 +220,16 @@ class FaultToleranceIT {
     /** Dead letters whose record belongs to the run's crawl, each as its error headers. */
     private List<String> deadLetters(Run run) {
         List<String> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = Clients.consumer(new CommonConfig(cluster.bootstrapServers(), false, 12, 10 << 20, 0, "faults"),
-                "faults-dlq-" + run.id(), "faults", 500)) {
-            List<TopicPartition> tps = c.partitionsFor(Topics.DEAD_LETTER).stream().map(p -> new TopicPartition(Topics.DEAD_LETTER, p.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            long end = c.endOffsets(tps).values().stream().mapToLong(Long::longValue).sum();
-            long seen = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (seen < end && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
-                    seen++;
-                    String value = r.value() == null ? "" : new String(r.value(), 0, Math.min(r.value().length, 100_000), StandardCharsets.ISO_8859_1);
-                    Header crawl = r.headers().lastHeader("crawl-id");
-                    if (value.contains(run.id()) || crawl != null && new String(crawl.value(), StandardCharsets.UTF_8).equals(run.id())) {
-                        StringBuilder b = new StringBuilder();
-                        r.headers().forEach(h -> b.append(h.key()).append('=').append(new String(h.value(), StandardCharsets.UTF_8)).append(' '));
-                        out.add(b.toString());
-                    }
+        try (TopicReader reader = TopicReader.builder(cluster.bootstrapServers()).fetchBytes(Topics.maxRecordBytes(10 << 20)).build(Topics.DEAD_LETTER)) {
+            reader.readToEnd(Duration.ofSeconds(30), r -> {
+                String value = r.value() == null ? "" : new String(r.value(), 0, Math.min(r.value().length, 100_000), StandardCharsets.ISO_8859_1);
+                Header crawl = r.headers().lastHeader("crawl-id");
+                if (value.contains(run.id()) || crawl != null && new String(crawl.value(), StandardCharsets.UTF_8).equals(run.id())) {
+                    StringBuilder b = new StringBuilder();
+                    r.headers().forEach(h -> b.append(h.key()).append('=').append(new String(h.value(), StandardCharsets.UTF_8)).append(' '));
+                    out.add(b.toString());
                 }
-            }
+            });
         }
         return out;
     }

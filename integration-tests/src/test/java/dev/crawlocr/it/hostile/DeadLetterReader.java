@@ -1,20 +1,16 @@
 package dev.crawlocr.it.hostile;
 
 import dev.crawlocr.common.Topics;
+import dev.crawlocr.common.kafka.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads {@code crawl.deadletter} from the beginning, without a consumer group, and keeps the dead letters whose key
@@ -29,26 +25,18 @@ final class DeadLetterReader implements AutoCloseable {
         }
     }
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicReader reader;
     private final Map<String, Letter> found = new ConcurrentHashMap<>();
 
     DeadLetterReader(String bootstrap) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.CLIENT_ID_CONFIG, "dlq-reader-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
-        List<TopicPartition> tps = consumer.partitionsFor(Topics.DEAD_LETTER, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(tps);
-        consumer.seekToBeginning(tps);
+        reader = TopicReader.builder(bootstrap).clientId("dlq-reader-" + UUID.randomUUID()).fetchBytes(16 << 20)
+                .metadataTimeout(Duration.ofSeconds(30)).build(Topics.DEAD_LETTER);
+        reader.partitions();
     }
 
     /** Polls once more and returns the letters found so far for {@code keys}. */
     Map<String, Letter> poll(Set<String> keys) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+        for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(300))) {
             String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
             if (key != null && keys.contains(key)) {
                 Map<String, String> headers = new HashMap<>();
@@ -65,6 +53,6 @@ final class DeadLetterReader implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close();
+        reader.close();
     }
 }
