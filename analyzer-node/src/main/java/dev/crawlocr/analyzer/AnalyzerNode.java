@@ -23,9 +23,7 @@ import dev.crawlocr.common.kafka.DeadLetters;
 import dev.crawlocr.common.kafka.PipelineConsumer;
 import dev.crawlocr.common.kafka.TopicAdmin;
 import dev.crawlocr.common.message.CrawlJob;
-import dev.crawlocr.common.ops.NodeMain;
 import dev.crawlocr.common.ops.NodeRuntime;
-import dev.crawlocr.common.ops.OpsServer;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,14 +35,49 @@ import org.slf4j.LoggerFactory;
  * engine per thread and language set, reused), and produces {@code crawl.ocr}. {@link #close()} stops consuming,
  * lets started images finish, and frees the engines.
  */
-public final class AnalyzerNode implements NodeMain.Node {
+public final class AnalyzerNode extends NodeRuntime {
     private static final Logger log = LoggerFactory.getLogger(AnalyzerNode.class);
 
     private final AnalyzerConfig config;
-    private final NodeRuntime runtime;
 
-    private AnalyzerNode(AnalyzerConfig config, Config raw) {
+    private AnalyzerNode(AnalyzerConfig config, SettingsResolver settings) {
+        super("analyzer-node", config.common().opsPort());
         this.config = config;
+        try {
+            if (config.common().createTopics()) {
+                TopicAdmin.ensureTopics(config.common());
+            }
+            // Closed in reverse order: the consumer first, then the workers (started images finish), producer and jobs view.
+            CrawlJobsView jobs = keep(new CrawlJobsView(config.common(), "analyzer", null));
+            KafkaProducer<byte[], byte[]> producer = keep(Clients.producer(config.common(), "analyzer"));
+            MemoryGuard memory = new MemoryGuard(config.memoryBudget(), 30_000);
+            OcrWorkers workers = keep(new OcrWorkers(config.workers(), config.queueCapacity(), config.timeout(),
+                    () -> new EngineSet(config.tessdata(), config.engineMaxImages(), EngineSet.PER_WORKER), memory));
+            AnalyzerMetrics metrics = new AnalyzerMetrics(metrics(), workers, memory);
+            ImageAnalyzer analyzer = new ImageAnalyzer(new ImageDecoder(config.common().imageMaxBytes(), config.maxPixels()),
+                    new Preprocessor(config.upscaleLineHeight(), config.upscaleDenseLineHeight(), config.maxScale(), Math.max(config.maxPixels(), 16_000_000L)), config.dpi());
+            ImageOcr ocr = new ImageOcr(analyzer, settings,
+                    crawlId -> jobs.getWaitingOnce(crawlId, config.crawlWait()).map(CrawlJob::ocr), new ResultCache(config.cacheSize()),
+                    new AttemptMarkers(config.stateDir()));
+            consume(new PipelineConsumer(
+                    Clients.consumer(config.common(), Topics.GROUP_ANALYZER, "analyzer", Math.max(1, config.workers())),
+                    new ImageHandler(workers, ocr, producer, metrics),
+                    new DeadLetters(producer, config.common().imageMaxBytes()),
+                    PipelineConsumer.Options.of("analyzer", List.of(Topics.IMAGES), config.workers() + config.queueCapacity()),
+                    workers::isFull, metrics()));
+            launch();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        log.info("Analyzer {} started: {} workers, queue {}, ops port {}", config.common().nodeId(), config.workers(),
+                config.queueCapacity(), ops().port());
+    }
+
+    /** Starts a node from environment-style settings and {@code --name=value} flags. */
+    public static AnalyzerNode start(Map<String, String> env, String... args) {
+        Config raw = AnalyzerConfig.DEF.parse(env, args);
+        AnalyzerConfig config = AnalyzerConfig.from(raw);
         Tessdata tessdata = new Tessdata(config.tessdata());
         SettingsResolver settings;
         try {
@@ -56,64 +89,10 @@ public final class AnalyzerNode implements NodeMain.Node {
         log.info("Analyzer {} starting: tesseract {}, installed languages {}, config:\n{}", config.common().nodeId(),
                 TessEngine.version(), tessdata.installed(), raw.describe());
         new TessEngine(config.tessdata(), settings.defaults().engine()).close(); // fail fast if the models cannot load
-        if (config.common().createTopics()) {
-            TopicAdmin.ensureTopics(config.common());
-        }
-        runtime = new NodeRuntime("analyzer-node", config.common().opsPort());
-        try {
-            // Closed in reverse order: the consumer first, then the workers (started images finish), producer and jobs view.
-            CrawlJobsView jobs = runtime.keep(new CrawlJobsView(config.common(), "analyzer", null));
-            KafkaProducer<byte[], byte[]> producer = runtime.keep(Clients.producer(config.common(), "analyzer"));
-            MemoryGuard memory = new MemoryGuard(config.memoryBudget(), 30_000);
-            OcrWorkers workers = runtime.keep(new OcrWorkers(config.workers(), config.queueCapacity(), config.timeout(),
-                    () -> new EngineSet(config.tessdata(), config.engineMaxImages(), EngineSet.PER_WORKER), memory));
-            AnalyzerMetrics metrics = new AnalyzerMetrics(runtime.metrics(), workers, memory);
-            ImageAnalyzer analyzer = new ImageAnalyzer(new ImageDecoder(config.common().imageMaxBytes(), config.maxPixels()),
-                    new Preprocessor(config.upscaleLineHeight(), config.upscaleDenseLineHeight(), config.maxScale(), Math.max(config.maxPixels(), 16_000_000L)), config.dpi());
-            ImageOcr ocr = new ImageOcr(analyzer, settings,
-                    crawlId -> jobs.getWaitingOnce(crawlId, config.crawlWait()).map(CrawlJob::ocr), new ResultCache(config.cacheSize()),
-                    new AttemptMarkers(config.stateDir()));
-            runtime.consume(new PipelineConsumer(
-                    Clients.consumer(config.common(), Topics.GROUP_ANALYZER, "analyzer", Math.max(1, config.workers())),
-                    new ImageHandler(workers, ocr, producer, metrics),
-                    new DeadLetters(producer, config.common().imageMaxBytes()),
-                    PipelineConsumer.Options.of("analyzer", List.of(Topics.IMAGES), config.workers() + config.queueCapacity()),
-                    workers::isFull, runtime.metrics()));
-            runtime.start();
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
-        log.info("Analyzer {} started: {} workers, queue {}, ops port {}", config.common().nodeId(), config.workers(),
-                config.queueCapacity(), runtime.ops().port());
-    }
-
-    /** Starts a node from environment-style settings and {@code --name=value} flags. */
-    public static AnalyzerNode start(Map<String, String> env, String... args) {
-        Config raw = AnalyzerConfig.DEF.parse(env, args);
-        return new AnalyzerNode(AnalyzerConfig.from(raw), raw);
+        return new AnalyzerNode(config, settings);
     }
 
     public AnalyzerConfig config() {
         return config;
-    }
-
-    public OpsServer ops() {
-        return runtime.ops();
-    }
-
-    public boolean isReady() {
-        return runtime.isReady();
-    }
-
-    @Override
-    public Throwable awaitFailure() throws InterruptedException {
-        return runtime.awaitFailure();
-    }
-
-    @Override
-    public void close() {
-        log.info("Analyzer {} stopping", config.common().nodeId());
-        runtime.close();
     }
 }

@@ -8,9 +8,7 @@ import dev.crawlocr.common.kafka.DeadLetters;
 import dev.crawlocr.common.kafka.PipelineConsumer;
 import dev.crawlocr.common.kafka.TopicAdmin;
 import dev.crawlocr.common.message.CrawlJob;
-import dev.crawlocr.common.ops.NodeMain;
 import dev.crawlocr.common.ops.NodeRuntime;
-import dev.crawlocr.common.ops.OpsServer;
 import dev.crawlocr.fetcher.frontier.FetchHandler;
 import dev.crawlocr.fetcher.outcome.Emitter;
 import java.time.Duration;
@@ -26,41 +24,40 @@ import org.slf4j.LoggerFactory;
  * {@code crawl.images} and {@code crawl.pages}. {@link #start} wires everything and returns a running node;
  * {@link #close()} stops consuming, hands back queued tasks, waits for running ones and closes the clients.
  */
-public final class FetcherNode implements NodeMain.Node {
+public final class FetcherNode extends NodeRuntime {
     private static final Logger log = LoggerFactory.getLogger(FetcherNode.class);
 
     private final FetcherConfig config;
-    private final NodeRuntime runtime;
     private final CrawlJobsView jobs;
     private volatile FetchEngine engine; // read by the jobs view's thread, which starts before the constructor ends
 
     private FetcherNode(FetcherConfig config) {
+        super("fetcher-node", config.common().opsPort());
         this.config = config;
         var common = config.common();
-        if (common.createTopics()) {
-            TopicAdmin.ensureTopics(common);
-        }
-        runtime = new NodeRuntime("fetcher-node", common.opsPort());
         try {
+            if (common.createTopics()) {
+                TopicAdmin.ensureTopics(common);
+            }
             // Closed in reverse order: the consumer (handing back queued tasks) first, then the engine, producer and jobs view.
-            jobs = runtime.keep(new CrawlJobsView(common, "fetcher", this::jobChanged));
+            jobs = keep(new CrawlJobsView(common, "fetcher", this::jobChanged));
             KafkaProducer<byte[], byte[]> producer = Clients.producer(common, "fetcher");
-            runtime.keep(() -> producer.close(Duration.ofSeconds(30)));
-            engine = runtime.keep(new FetchEngine(config, this::job, runtime.metrics()));
+            keep(() -> producer.close(Duration.ofSeconds(30)));
+            engine = keep(new FetchEngine(config, this::job, metrics()));
             Duration drain = config.totalTimeout().plusSeconds(15);
-            runtime.consume(new PipelineConsumer(
+            consume(new PipelineConsumer(
                     Clients.consumer(common, Topics.GROUP_FETCHER, "fetcher", 500),
                     new FetchHandler(engine.queues(), new Emitter(producer)),
                     new DeadLetters(producer, 1 << 20),
                     new PipelineConsumer.Options("fetcher", List.of(Topics.FRONTIER), config.queueMax() + config.maxInflight(),
                             Duration.ofSeconds(1), drain),
-                    engine::isFull, runtime.metrics()));
-            runtime.start();
+                    engine::isFull, metrics()));
+            launch();
         } catch (RuntimeException e) {
-            runtime.close();
+            close();
             throw e;
         }
-        log.info("Fetcher node {} started; ops on port {}", common.nodeId(), runtime.ops().port());
+        log.info("Fetcher node {} started; ops on port {}", common.nodeId(), ops().port());
     }
 
     /** Builds and starts a fetcher from environment-style settings and {@code --key=value} flags. */
@@ -84,25 +81,5 @@ public final class FetcherNode implements NodeMain.Node {
 
     public FetcherConfig config() {
         return config;
-    }
-
-    public OpsServer ops() {
-        return runtime.ops();
-    }
-
-    public boolean isReady() {
-        return runtime.isReady();
-    }
-
-    @Override
-    public Throwable awaitFailure() throws InterruptedException {
-        return runtime.awaitFailure();
-    }
-
-    @Override
-    public void close() {
-        log.info("Fetcher node stopping: handing back queued tasks, finishing running ones");
-        runtime.close();
-        log.info("Fetcher node stopped");
     }
 }

@@ -92,6 +92,26 @@ class PipelineConsumerIT {
     }
 
     @Test
+    void aDeadLetterThatCannotBeWrittenStopsTheStageAndLeavesItsRecordUncommitted() throws Exception {
+        String topic = topic("dlq-unwritable");
+        String group = "g-" + topic;
+        produce(topic, 2, 0);
+        KafkaProducer<byte[], byte[]> closed = Clients.producer(config, "pc-it-closed");
+        closed.close();
+        CompletableFuture<Throwable> stopped = new CompletableFuture<>();
+        PipelineConsumer.Handler poisonAtOne = r -> r.offset() == 0 ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.failedFuture(new IllegalStateException("poison"));
+        try (PipelineConsumer pc = new PipelineConsumer(Clients.consumer(config, group, "pc-it", 2), poisonAtOne,
+                new DeadLetters(closed, config.imageMaxBytes()),
+                new PipelineConsumer.Options("test", List.of(topic), 100, Duration.ofMillis(200), Duration.ofSeconds(5)), null,
+                new SimpleMeterRegistry()).start(stopped::complete)) {
+            assertThat(stopped.get(60, TimeUnit.SECONDS)).hasMessageContaining("cannot write a dead letter for " + topic + "-0@1");
+            assertThat(pc.isReady()).isFalse();
+        }
+        assertThat(committed(group, topic)).as("the record whose dead letter failed is redelivered").isEqualTo(1);
+    }
+
+    @Test
     void unfinishedRecordsAreRedeliveredAfterAStop() throws Exception {
         String topic = topic("redeliver");
         String group = "g-" + topic;

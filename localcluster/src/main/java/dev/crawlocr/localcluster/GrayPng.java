@@ -7,10 +7,7 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 
 /**
  * An ARGB picture as an 8-bit grayscale PNG, the way {@link DemoSite} serves its images: flattened onto white, each
@@ -18,7 +15,7 @@ import javax.imageio.stream.ImageOutputStream;
  */
 public final class GrayPng {
 
-    /** The picture over white, as an 8-bit grayscale PNG written by ImageIO's first PNG writer. */
+    /** The picture over white, as an 8-bit grayscale PNG written by ImageIO. */
     public static byte[] encode(BufferedImage argb) {
         BufferedImage flat = flatten(argb);
         BufferedImage gray = new BufferedImage(flat.getWidth(), flat.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
@@ -28,16 +25,11 @@ public final class GrayPng {
                 r.setSample(x, y, 0, luma(flat.getRGB(x, y)));
             }
         }
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-        try (ByteArrayOutputStream out = new ByteArrayOutputStream(); ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-            writer.setOutput(ios);
-            writer.write(new IIOImage(gray, null, null));
-            ios.flush();
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            ImageIO.write(gray, "png", out);
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
         }
     }
 

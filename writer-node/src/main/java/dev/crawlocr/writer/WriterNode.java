@@ -9,7 +9,6 @@ import dev.crawlocr.common.kafka.ConsumerLag;
 import dev.crawlocr.common.kafka.DeadLetters;
 import dev.crawlocr.common.kafka.PipelineConsumer;
 import dev.crawlocr.common.kafka.TopicAdmin;
-import dev.crawlocr.common.ops.NodeMain;
 import dev.crawlocr.common.ops.NodeRuntime;
 import dev.crawlocr.writer.db.Database;
 import dev.crawlocr.writer.frontier.FrontierScheduler;
@@ -22,7 +21,6 @@ import dev.crawlocr.writer.registry.UrlRegistry;
 import dev.crawlocr.writer.sink.CrawlSink;
 import dev.crawlocr.writer.sink.FetchResultSink;
 import dev.crawlocr.writer.sink.OcrSink;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -40,11 +38,10 @@ import org.slf4j.LoggerFactory;
  * the completion watcher. {@link #close()} stops the consumers first (they wait for batches in flight), then the
  * rest.
  */
-public final class WriterNode implements NodeMain.Node {
+public final class WriterNode extends NodeRuntime {
     private static final Logger log = LoggerFactory.getLogger(WriterNode.class);
 
     private final WriterConfig config;
-    private final NodeRuntime runtime;
     private final Database db;
 
     /** Claims the database for this broker's cluster, or refuses to start when another cluster has it. */
@@ -72,17 +69,17 @@ public final class WriterNode implements NodeMain.Node {
     }
 
     private WriterNode(WriterConfig config) {
+        super("writer-node", config.common().opsPort());
         this.config = config;
-        if (config.common().createTopics()) {
-            TopicAdmin.ensureTopics(config.common());
-        }
-        runtime = new NodeRuntime("writer-node", config.common().opsPort());
         try {
-            var metrics = runtime.metrics();
-            db = runtime.keep(new Database(config.databaseUrl(), config.databaseUser(), config.databasePassword(), config.poolSize(), metrics));
+            if (config.common().createTopics()) {
+                TopicAdmin.ensureTopics(config.common());
+            }
+            var metrics = metrics();
+            db = keep(new Database(config.databaseUrl(), config.databaseUser(), config.databasePassword(), config.poolSize(), metrics));
             db.migrate();
-            KafkaProducer<byte[], byte[]> producer = runtime.keep(Clients.producer(config.common(), "writer"));
-            Admin admin = runtime.keep(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers(),
+            KafkaProducer<byte[], byte[]> producer = keep(Clients.producer(config.common(), "writer"));
+            Admin admin = keep(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers(),
                     AdminClientConfig.CLIENT_ID_CONFIG, "writer-admin-" + config.common().nodeId())));
             claimDatabase(ClusterClaim.clusterId(admin));
             DeadLetters deadLetters = new DeadLetters(producer, config.common().imageMaxBytes());
@@ -96,54 +93,29 @@ public final class WriterNode implements NodeMain.Node {
 
             // Closed in reverse order: consumers (draining into live sinks) before sinks, tasks and the producer.
             if (scheduler != null) {
-                runtime.run("frontier-scheduler", scheduler::run);
+                run("frontier-scheduler", scheduler::run);
             }
-            runtime.run("completion-watcher", new CompletionWatcher(db, producer, config.completionInterval(), metrics)::run);
+            run("completion-watcher", new CompletionWatcher(db, producer, config.completionInterval(), metrics)::run);
             consume(Topics.JOBS, new CrawlSink(metrics), deadLetters);
             consume(Topics.DISCOVERED, registry, deadLetters);
             consume(Topics.PAGES, new FetchResultSink(config.maxAttempts(), config.retryDelay(), wake, metrics), deadLetters);
             consume(Topics.OCR, new OcrSink(metrics), deadLetters);
-            runtime.start();
+            launch();
             log.info("writer-node started: database {}, scheduler {}", config.databaseUrl(), config.schedulerEnabled() ? "on" : "off");
         } catch (RuntimeException e) {
-            runtime.close();
+            close();
             throw e;
         }
     }
 
     private <T> void consume(String topic, BatchSink<T> sink, DeadLetters deadLetters) {
-        var metrics = runtime.metrics();
+        var metrics = metrics();
         int threads = topic.equals(Topics.JOBS) ? 1 : config.sinkThreads();
-        BatchingHandler<T> handler = runtime.keep(new BatchingHandler<>(sink, db, threads, config.batchSize(), config.batchLinger(),
+        BatchingHandler<T> handler = keep(new BatchingHandler<>(sink, db, threads, config.batchSize(), config.batchLinger(),
                 config.queueCapacity(), config.dbMaxBackoff(), metrics));
         var consumer = Clients.consumer(config.common(), Topics.GROUP_WRITER, "writer-" + sink.name(), config.batchSize());
         var options = new PipelineConsumer.Options("writer-" + sink.name(), List.of(topic), config.queueCapacity() * 2,
                 Duration.ofSeconds(1), Duration.ofSeconds(20));
-        runtime.consume(new PipelineConsumer(consumer, handler, deadLetters, options, handler::isFull, metrics));
-    }
-
-    /** The node's meters (the same ones /metrics serves). */
-    public MeterRegistry metrics() {
-        return runtime.metrics();
-    }
-
-    /** The ops server's port (useful with OPS_PORT=0). */
-    public int opsPort() {
-        return runtime.ops().port();
-    }
-
-    public boolean isReady() {
-        return runtime.isReady();
-    }
-
-    @Override
-    public Throwable awaitFailure() throws InterruptedException {
-        return runtime.awaitFailure();
-    }
-
-    @Override
-    public void close() {
-        runtime.close();
-        log.info("writer-node stopped");
+        consume(new PipelineConsumer(consumer, handler, deadLetters, options, handler::isFull, metrics));
     }
 }

@@ -283,7 +283,7 @@ final class WriterKit implements AutoCloseable {
     static void awaitReady(WriterNode node) {
         await().atMost(60, TimeUnit.SECONDS).until(() -> {
             try (var client = java.net.http.HttpClient.newHttpClient()) {
-                return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.opsPort() + "/health/ready"))
+                return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.ops().port() + "/health/ready"))
                         .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (java.io.IOException e) {
                 return false;
@@ -294,7 +294,7 @@ final class WriterKit implements AutoCloseable {
     /** The value of a Prometheus sample from the node's /metrics, e.g. "writer_db_retries_total{" ; 0 when absent. */
     static double metric(WriterNode node, String prefix) {
         try (var client = java.net.http.HttpClient.newHttpClient()) {
-            String body = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.opsPort() + "/metrics")).build(),
+            String body = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.ops().port() + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             return body.lines().filter(l -> l.startsWith(prefix))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();

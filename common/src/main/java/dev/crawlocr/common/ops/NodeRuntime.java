@@ -10,14 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every node runs on: its ops server, the resources it opened, its pipeline consumers and its background
- * tasks. A node declares them while it is built, then calls {@link #start()}. It is ready while every consumer is
- * ready and nothing has failed. The first failure of a consumer loop or a background task (one that throws, or
+ * What every node is built on (each node class extends it): its ops server, the resources it opened, its pipeline
+ * consumers and its background tasks. A node declares them while it is built, then calls {@link #launch()}. It is
+ * ready while every consumer is ready and nothing has failed. The first failure of a consumer loop or a background task (one that throws, or
  * returns while the node is not closing) fails the node: readiness turns false and {@link #awaitFailure()} returns
  * it, so {@link NodeMain} exits and the node is restarted instead of running on without a part.
  * {@link #close()} stops the tasks and closes everything in the reverse order it was declared.
  */
-public final class NodeRuntime implements NodeMain.Node {
+public class NodeRuntime implements NodeMain.Node {
     private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
 
     /** A loop that runs until its thread is interrupted. */
@@ -32,37 +32,39 @@ public final class NodeRuntime implements NodeMain.Node {
     private final List<Thread> tasks = new ArrayList<>();
     /** Completes with the first failure, or with null when the node is closed. */
     private final CompletableFuture<Throwable> stopped = new CompletableFuture<>();
+    private volatile boolean launched;
     private volatile boolean closing;
 
+    /** Starts the ops server (on {@code opsPort}, 0 for any free port); nothing else runs before {@link #launch()}. */
     public NodeRuntime(String name, int opsPort) {
         this.name = name;
         this.ops = keep(new OpsServer(opsPort, name));
         ops.readiness(this::isReady);
     }
 
-    public OpsServer ops() {
+    public final OpsServer ops() {
         return ops;
     }
 
     /** The node's meters (the same ones /metrics serves). */
-    public MeterRegistry metrics() {
+    public final MeterRegistry metrics() {
         return ops.registry();
     }
 
     /** Closes {@code resource} with the node, before everything kept earlier. */
-    public <T extends AutoCloseable> T keep(T resource) {
+    protected final <T extends AutoCloseable> T keep(T resource) {
         resources.add(resource);
         return resource;
     }
 
-    /** Runs {@code consumer} from {@link #start()} until the node closes; its failure fails the node. */
-    public PipelineConsumer consume(PipelineConsumer consumer) {
+    /** Runs {@code consumer} from {@link #launch()} until the node closes; its failure fails the node. */
+    protected final PipelineConsumer consume(PipelineConsumer consumer) {
         consumers.add(consumer);
         return keep(consumer);
     }
 
-    /** Runs {@code task} on its own thread from {@link #start()}; it is interrupted when the node closes. */
-    public void run(String taskName, Task task) {
+    /** Runs {@code task} on its own thread from {@link #launch()}; it is interrupted when the node closes. */
+    protected final void run(String taskName, Task task) {
         Thread thread = Thread.ofPlatform().name(taskName).unstarted(() -> {
             try {
                 task.run();
@@ -85,9 +87,10 @@ public final class NodeRuntime implements NodeMain.Node {
     }
 
     /** Starts the consumers and the tasks. */
-    public void start() {
+    protected final void launch() {
         consumers.forEach(c -> c.start(failure -> fail("consumer " + c.stage(), failure)));
         tasks.forEach(Thread::start);
+        launched = true;
     }
 
     private void fail(String what, Throwable failure) {
@@ -96,12 +99,13 @@ public final class NodeRuntime implements NodeMain.Node {
         }
     }
 
-    public boolean isReady() {
-        return !stopped.isDone() && consumers.stream().allMatch(PipelineConsumer::isReady);
+    /** Launched, every consumer has its partitions, and nothing has failed; never while the node is still being built. */
+    public final boolean isReady() {
+        return launched && !stopped.isDone() && consumers.stream().allMatch(PipelineConsumer::isReady);
     }
 
     @Override
-    public Throwable awaitFailure() throws InterruptedException {
+    public final Throwable awaitFailure() throws InterruptedException {
         try {
             return stopped.get();
         } catch (ExecutionException e) {
@@ -109,12 +113,14 @@ public final class NodeRuntime implements NodeMain.Node {
         }
     }
 
+    /** Stops the tasks and closes what the node kept, the last kept first. */
     @Override
-    public void close() {
+    public final void close() {
         if (closing) {
             return;
         }
         closing = true;
+        log.info("{} stopping", name);
         for (int i = resources.size() - 1; i >= 0; i--) {
             try {
                 resources.get(i).close();
@@ -124,5 +130,6 @@ public final class NodeRuntime implements NodeMain.Node {
         }
         resources.clear();
         stopped.complete(null);
+        log.info("{} stopped", name);
     }
 }

@@ -14,7 +14,7 @@ class NodeRuntimeTest {
             node.run("boom", () -> {
                 throw new IllegalStateException("the database went away for good");
             });
-            node.start();
+            node.launch();
             assertThat(node.awaitFailure()).hasMessage("the database went away for good");
             assertThat(node.isReady()).isFalse();
         }
@@ -24,7 +24,7 @@ class NodeRuntimeTest {
     void aTaskThatReturnsWhileTheNodeRunsFailsIt() throws Exception {
         try (NodeRuntime node = new NodeRuntime("test-node", 0)) {
             node.run("quitter", () -> { });
-            node.start();
+            node.launch();
             assertThat(node.awaitFailure()).hasMessageContaining("quitter returned while the node runs");
         }
     }
@@ -46,7 +46,8 @@ class NodeRuntimeTest {
             }
         });
         node.keep(() -> closed.append("last "));
-        node.start();
+        assertThat(node.isReady()).as("ready before it is launched").isFalse();
+        node.launch();
         running.await();
         assertThat(node.isReady()).isTrue();
         node.close();
