@@ -65,10 +65,6 @@ public final class Clients {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
-        // A busy consumer fetches 16 KB at a time, or what 100 ms brought: a fetch round trip per few records costs the
-        // broker and the nodes more CPU than the rest of their work on a page (scripts/bench pipeline, CPU by process).
-        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 16 * 1024);
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.maxRecordBytes(common.imageMaxBytes()));
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
