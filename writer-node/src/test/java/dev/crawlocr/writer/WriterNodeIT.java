@@ -3,9 +3,12 @@ package dev.crawlocr.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.crawlocr.common.Topics;
+import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.DiscoveredUrls.Link;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.UrlKind;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -55,6 +58,20 @@ class WriterNodeIT {
             assertThat(kit.strings("SELECT url FROM pages WHERE tsv @@ crawlocr_query('lighthouse keeper')")).containsExactly(seed);
             assertThat(kit.strings("SELECT image_url FROM ocr_results WHERE tsv @@ crawlocr_query('entry dark')")).containsExactly(img);
             assertThat(frontier.seen()).extracting(FetchTask::url).containsExactlyInAnyOrder(seed, second, img);
+        }
+    }
+
+    @Test
+    void aNewCrawlsSeedsAreLeasedAtOnceNotAtTheNextTimedRound() {
+        try (WriterKit kit = new WriterKit()) {
+            kit.startWriter("WRITER_SCHEDULER_INTERVAL", "1h");
+            WriterKit.Frontier frontier = kit.frontier();
+            String seed = "http://prompt.test/";
+            // The job alone, as crawlctl publishes it before the seeds' record: the writer registers the seeds with the crawl.
+            kit.send(Topics.JOBS, kit.crawlId, new CrawlJob(CrawlJob.SCHEMA, kit.crawlId, CrawlJob.State.RUNNING, List.of(seed), null, null,
+                    null, Instant.now()));
+            // within the await's 30 s, where the next timed round would come in an hour
+            assertThat(frontier.await(seed).attempt()).isEqualTo(1);
         }
     }
 }

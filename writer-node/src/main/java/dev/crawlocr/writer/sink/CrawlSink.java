@@ -18,7 +18,8 @@ import java.util.Objects;
  * Keeps the {@code crawls} table in step with {@code crawl.jobs}: one row per crawl id, latest job wins, except
  * that a FINISHED crawl stays finished. A running crawl's seeds are registered with its row. A STOPPED job stops
  * the scheduler for that crawl, releases its leases and takes its URLs out of the due index; a RUNNING job for a
- * stopped crawl makes them due again. Tombstones are ignored.
+ * stopped crawl makes them due again. A running crawl's seeds are due at once: the scheduler is woken after the
+ * commit rather than at its next timed round. Tombstones are ignored.
  */
 public final class CrawlSink implements BatchSink<CrawlJob> {
 
@@ -49,9 +50,12 @@ public final class CrawlSink implements BatchSink<CrawlJob> {
             FROM crawls c
             WHERE c.id = ? AND c.state = 'RUNNING' AND u.crawl_id = c.id AND u.status = 'QUEUED' AND u.next_fetch_at IS NULL""";
 
+    private final Runnable onRunning;
     private final Counter rows;
 
-    public CrawlSink(MeterRegistry metrics) {
+    /** @param onRunning called after a commit that stored a running crawl: its seeds are due (wakes the scheduler) */
+    public CrawlSink(Runnable onRunning, MeterRegistry metrics) {
+        this.onRunning = onRunning;
         this.rows = Sql.rows(metrics, "crawls");
     }
 
@@ -94,6 +98,13 @@ public final class CrawlSink implements BatchSink<CrawlJob> {
                 ps.setString(1, j.crawlId());
                 ps.executeUpdate();
             }
+        }
+    }
+
+    @Override
+    public void afterCommit(List<CrawlJob> batch) {
+        if (batch.stream().anyMatch(j -> j != null && j.state() == CrawlJob.State.RUNNING)) {
+            onRunning.run();
         }
     }
 }

@@ -402,7 +402,7 @@ class LeaseRulesIT {
             queue("free", host, 5);
         }
         Leases leases = new Leases(db);
-        CrawlSink jobs = new CrawlSink(new SimpleMeterRegistry());
+        CrawlSink jobs = new CrawlSink(() -> { }, new SimpleMeterRegistry());
         long t = System.currentTimeMillis();
         java.util.Random random = new java.util.Random(7);
         for (int round = 0; round < 8; round++) {
