@@ -1,5 +1,6 @@
 package dev.crawlocr.writer;
 
+import dev.crawlocr.common.Retries;
 import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.config.Config;
 import dev.crawlocr.common.config.ConfigException;
@@ -11,6 +12,7 @@ import dev.crawlocr.common.kafka.PipelineConsumer;
 import dev.crawlocr.common.kafka.TopicAdmin;
 import dev.crawlocr.common.ops.NodeRuntime;
 import dev.crawlocr.writer.db.Database;
+import dev.crawlocr.writer.db.DbErrors;
 import dev.crawlocr.writer.frontier.FrontierScheduler;
 import dev.crawlocr.writer.frontier.Leases;
 import dev.crawlocr.writer.lifecycle.CompletionWatcher;
@@ -62,6 +64,24 @@ public final class WriterNode extends NodeRuntime {
         }
     }
 
+    /**
+     * Migrates the schema once PostgreSQL answers: a server that is not up yet (connection refused, starting up) is
+     * tried again with back-off while the node is not ready; a wrong URL, user or password fails at once.
+     */
+    private void awaitDatabase() {
+        try {
+            Retries.untilDone("Connecting to PostgreSQL at " + config.databaseUrl(), Duration.ofSeconds(1), Duration.ofSeconds(15),
+                    DbErrors::isTransient, () -> {
+                        db.migrate();
+                        return null;
+                    });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Stopped waiting for PostgreSQL at " + config.databaseUrl() + ": " + e, e);
+        }
+    }
+
     public static WriterNode start(Map<String, String> env, String... args) {
         Config raw = WriterConfig.DEF.parse(env, args);
         log.info("writer-node configuration:\n{}", raw.describe());
@@ -77,7 +97,7 @@ public final class WriterNode extends NodeRuntime {
             }
             var metrics = metrics();
             db = keep(new Database(config.databaseUrl(), config.databaseUser(), config.databasePassword(), config.poolSize(), metrics));
-            db.migrate();
+            awaitDatabase();
             KafkaProducer<byte[], byte[]> producer = keep(Clients.producer(config.common(), "writer"));
             Admin admin = keep(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers(),
                     AdminClientConfig.CLIENT_ID_CONFIG, "writer-admin-" + config.common().nodeId())));
@@ -96,7 +116,7 @@ public final class WriterNode extends NodeRuntime {
                 run("frontier-scheduler", scheduler::run);
             }
             run("completion-watcher", new CompletionWatcher(db, producer, config.completionInterval(), metrics)::run);
-            consume(Topics.JOBS, new CrawlSink(metrics), deadLetters);
+            consume(Topics.JOBS, new CrawlSink(wake, metrics), deadLetters);
             consume(Topics.DISCOVERED, registry, deadLetters);
             consume(Topics.PAGES, new FetchResultSink(config.maxAttempts(), config.retryDelay(), wake, metrics), deadLetters);
             consume(Topics.OCR, new OcrSink(metrics), deadLetters);

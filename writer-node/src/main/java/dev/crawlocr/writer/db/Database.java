@@ -37,7 +37,7 @@ public final class Database implements AutoCloseable {
         hc.setAutoCommit(false);
         hc.setConnectionTimeout(5_000);
         hc.setValidationTimeout(2_000);
-        hc.setInitializationFailTimeout(30_000);
+        hc.setInitializationFailTimeout(-1); // connects when first asked: the writer waits for the server (WriterNode)
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.addDataSourceProperty("tcpKeepAlive", "true");
         hc.addDataSourceProperty("ApplicationName", "crawlocr-writer");
