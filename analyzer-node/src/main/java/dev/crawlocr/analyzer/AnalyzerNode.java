@@ -21,7 +21,6 @@ import dev.crawlocr.common.kafka.Clients;
 import dev.crawlocr.common.kafka.CrawlJobsView;
 import dev.crawlocr.common.kafka.DeadLetters;
 import dev.crawlocr.common.kafka.PipelineConsumer;
-import dev.crawlocr.common.kafka.TopicAdmin;
 import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.ops.NodeRuntime;
 import java.util.List;
@@ -45,7 +44,7 @@ public final class AnalyzerNode extends NodeRuntime {
         this.config = config;
         try {
             if (config.common().createTopics()) {
-                TopicAdmin.ensureTopics(config.common());
+                ensureTopics(config.common());
             }
             // Closed in reverse order: the consumer first, then the workers (started images finish), producer and jobs view.
             CrawlJobsView jobs = keep(new CrawlJobsView(config.common(), "analyzer", null));

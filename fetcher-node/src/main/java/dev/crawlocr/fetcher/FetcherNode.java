@@ -6,7 +6,6 @@ import dev.crawlocr.common.kafka.Clients;
 import dev.crawlocr.common.kafka.CrawlJobsView;
 import dev.crawlocr.common.kafka.DeadLetters;
 import dev.crawlocr.common.kafka.PipelineConsumer;
-import dev.crawlocr.common.kafka.TopicAdmin;
 import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.ops.NodeRuntime;
 import dev.crawlocr.fetcher.frontier.FetchHandler;
@@ -37,7 +36,7 @@ public final class FetcherNode extends NodeRuntime {
         var common = config.common();
         try {
             if (common.createTopics()) {
-                TopicAdmin.ensureTopics(common);
+                ensureTopics(common);
             }
             // Closed in reverse order: the consumer (handing back queued tasks) first, then the engine, producer and jobs view.
             jobs = keep(new CrawlJobsView(common, "fetcher", this::jobChanged));

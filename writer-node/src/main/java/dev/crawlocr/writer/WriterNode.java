@@ -1,6 +1,5 @@
 package dev.crawlocr.writer;
 
-import dev.crawlocr.common.Retries;
 import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.config.Config;
 import dev.crawlocr.common.config.ConfigException;
@@ -69,17 +68,10 @@ public final class WriterNode extends NodeRuntime {
      * tried again with back-off while the node is not ready; a wrong URL, user or password fails at once.
      */
     private void awaitDatabase() {
-        try {
-            Retries.untilDone("Connecting to PostgreSQL at " + config.databaseUrl(), Duration.ofSeconds(1), Duration.ofSeconds(15),
-                    DbErrors::isTransient, () -> {
-                        db.migrate();
-                        return null;
-                    });
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("Stopped waiting for PostgreSQL at " + config.databaseUrl() + ": " + e, e);
-        }
+        await("Connecting to PostgreSQL at " + config.databaseUrl(), DbErrors::isTransient, () -> {
+            db.migrate();
+            return null;
+        });
     }
 
     public static WriterNode start(Map<String, String> env, String... args) {
@@ -93,7 +85,7 @@ public final class WriterNode extends NodeRuntime {
         this.config = config;
         try {
             if (config.common().createTopics()) {
-                TopicAdmin.ensureTopics(config.common());
+                ensureTopics(config.common());
             }
             var metrics = metrics();
             db = keep(new Database(config.databaseUrl(), config.databaseUser(), config.databasePassword(), config.poolSize(), metrics));
@@ -101,7 +93,8 @@ public final class WriterNode extends NodeRuntime {
             KafkaProducer<byte[], byte[]> producer = keep(Clients.producer(config.common(), "writer"));
             Admin admin = keep(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.common().bootstrapServers(),
                     AdminClientConfig.CLIENT_ID_CONFIG, "writer-admin-" + config.common().nodeId())));
-            claimDatabase(ClusterClaim.clusterId(admin));
+            claimDatabase(await("Reading the Kafka cluster id at " + config.common().bootstrapServers(), TopicAdmin::unreachable,
+                    () -> ClusterClaim.clusterId(admin)));
             DeadLetters deadLetters = new DeadLetters(producer, config.common().imageMaxBytes());
 
             FrontierScheduler scheduler = config.schedulerEnabled()

@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
 public final class TopicAdmin {
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
 
+    /** Creates the missing topics; throws when the broker does not answer within 15 s ({@link #unreachable}). */
     public static void ensureTopics(CommonConfig common) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
-            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
+            Set<String> existing = admin.listTopics().names().get(20, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : Topics.ALL) {
                 if (!existing.contains(topic)) {
@@ -52,6 +53,16 @@ public final class TopicAdmin {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot reach Kafka at " + common.bootstrapServers() + " to list topics: " + e.getMessage(), e);
         }
+    }
+
+    /** True when {@code t} says the broker did not answer in time (not there yet, or gone), rather than refused. */
+    public static boolean unreachable(Throwable t) {
+        for (Throwable e = t; e != null; e = e.getCause()) {
+            if (e instanceof TimeoutException || e instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private TopicAdmin() {

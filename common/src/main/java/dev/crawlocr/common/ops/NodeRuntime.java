@@ -1,11 +1,17 @@
 package dev.crawlocr.common.ops;
 
+import dev.crawlocr.common.Retries;
+import dev.crawlocr.common.config.CommonConfig;
 import dev.crawlocr.common.kafka.PipelineConsumer;
+import dev.crawlocr.common.kafka.TopicAdmin;
+import dev.failsafe.function.CheckedSupplier;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +89,28 @@ public class NodeRuntime implements NodeMain.Node {
         keep(() -> {
             thread.interrupt();
             thread.join(10_000);
+        });
+    }
+
+    /**
+     * Waits while a dependency is not there yet: {@code work} is tried again with back-off (up to every 15 s) while it
+     * fails in a way {@code notYet} accepts; the node is live and not ready meanwhile. Any other failure is thrown.
+     */
+    protected final <T> T await(String what, Predicate<Throwable> notYet, CheckedSupplier<T> work) {
+        try {
+            return Retries.untilDone(what, Duration.ofSeconds(1), Duration.ofSeconds(15), notYet, work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Stopped waiting: " + what + ": " + e, e);
+        }
+    }
+
+    /** Creates the pipeline's missing topics, waiting for the broker if it does not answer yet. */
+    protected final void ensureTopics(CommonConfig common) {
+        await("Reaching Kafka at " + common.bootstrapServers(), TopicAdmin::unreachable, () -> {
+            TopicAdmin.ensureTopics(common);
+            return null;
         });
     }
 
