@@ -83,13 +83,13 @@ public final class Clients {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, key, value, headers);
         // The first try runs on the caller's thread, so records keep the order the caller sent them in.
         return sendOnce(producer, record).exceptionallyCompose(e -> {
-            if (!(e instanceof Exception x) || !resendable(x)) {
+            if (!resendable(e)) {
                 return CompletableFuture.failedFuture(e);
             }
             log.warn("Send to {} failed (try 1 of {}), trying again: {}", topic, SEND_ATTEMPTS, e.toString());
             return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS, Retries.CONTINUATIONS))
                     .thenCompose(ignored -> Retries.async("Send to " + topic, SEND_ATTEMPTS - 1, Duration.ofSeconds(4), Duration.ofSeconds(30),
-                            f -> f instanceof Exception y && resendable(y), () -> sendOnce(producer, record)));
+                            Clients::resendable, () -> sendOnce(producer, record)));
         });
     }
 
@@ -122,8 +122,8 @@ public final class Clients {
     }
 
     /** False for failures of the record itself (too large, not serializable) or of permissions, which a resend cannot fix. */
-    static boolean resendable(Exception e) {
-        return !(e instanceof RecordTooLargeException || e instanceof SerializationException || e instanceof AuthorizationException
+    static boolean resendable(Throwable e) {
+        return e instanceof Exception && !(e instanceof RecordTooLargeException || e instanceof SerializationException || e instanceof AuthorizationException
                 || e instanceof InvalidTopicException || e instanceof UnsupportedVersionException || e instanceof ProducerClosedException);
     }
 

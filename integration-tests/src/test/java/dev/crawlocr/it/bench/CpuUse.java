@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * (all cores, every process, other people's work included); {@code own} is that of a chosen set of processes, also
  * given per kind of process ({@code byName}: the processes' names, each summed over its instances).
  */
-record CpuUse(double machine, double own, Map<String, Double> byName) {
+record CpuUse(double machine, Map<String, Double> byName) {
 
     /** A reading at one moment: the machine's busy ticks and each chosen process's ticks and name. */
     record Sample(long machineTicks, Map<Long, Long> ticks, Map<Long, String> names) {
@@ -25,7 +25,7 @@ record CpuUse(double machine, double own, Map<String, Double> byName) {
                     byName.merge(end.names.get(e.getKey()), (e.getValue() - ticks.getOrDefault(e.getKey(), 0L)) / 100.0, Double::sum);
                 }
             }
-            return new CpuUse((end.machineTicks - machineTicks) / 100.0, byName.values().stream().mapToDouble(Double::doubleValue).sum(), byName);
+            return new CpuUse((end.machineTicks - machineTicks) / 100.0, byName);
         }
     }
 
@@ -39,7 +39,12 @@ record CpuUse(double machine, double own, Map<String, Double> byName) {
     CpuUse plus(CpuUse other) {
         Map<String, Double> byName = new TreeMap<>(this.byName);
         other.byName.forEach((k, v) -> byName.merge(k, v, Double::sum));
-        return new CpuUse(machine + other.machine, own + other.own, byName);
+        return new CpuUse(machine + other.machine, byName);
+    }
+
+    /** The chosen processes' CPU-seconds, all kinds together. */
+    double own() {
+        return byName.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /** The CPU-seconds of each kind of process, largest first, e.g. "writer 9.1, postgres 8.0". */
