@@ -11,10 +11,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The real services tests run against, shared by every test in one JVM and stopped at exit.
  * <ul>
- *   <li>Kafka: {@code KAFKA_BOOTSTRAP_SERVERS} when set; else a Testcontainers {@code apache/kafka} broker when a
- *   Docker engine is reachable; else a {@link LocalKafka} broker process.</li>
- *   <li>PostgreSQL: {@code CRAWLOCR_PG_URL} when set; else a Testcontainers {@code postgres} when Docker is
- *   reachable; else the local server (see {@link Postgres}).</li>
+ *   <li>Kafka: {@code KAFKA_BOOTSTRAP_SERVERS} when set; else, with {@code CRAWLOCR_TEST_CONTAINERS=true} and a
+ *   Docker engine, a Testcontainers {@code apache/kafka} broker; else a {@link LocalKafka} broker process.</li>
+ *   <li>PostgreSQL: {@code CRAWLOCR_PG_URL} when set; else, with {@code CRAWLOCR_TEST_CONTAINERS=true} and a
+ *   Docker engine, a Testcontainers {@code postgres}; else the local server (see {@link Postgres}).</li>
  * </ul>
  * Nothing is ever skipped for want of Docker.
  */
@@ -29,7 +29,7 @@ public final class TestServices {
             String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
             if (external != null && !external.isBlank()) {
                 bootstrap = external;
-            } else if (Containers.dockerAvailable()) {
+            } else if (Containers.wanted()) {
                 bootstrap = Containers.kafka();
             } else {
                 localKafka = LocalKafka.start(tempDir("kafka"), 0);
@@ -43,7 +43,7 @@ public final class TestServices {
 
     public static synchronized Postgres postgres() {
         if (postgres == null) {
-            if (System.getenv("CRAWLOCR_PG_URL") == null && Containers.dockerAvailable()) {
+            if (System.getenv("CRAWLOCR_PG_URL") == null && Containers.wanted()) {
                 postgres = Containers.postgres();
             } else {
                 postgres = Postgres.fromEnv();
