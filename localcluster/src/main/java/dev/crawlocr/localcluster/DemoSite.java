@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and one image per {@code pagesPerImage} pages: an 8-bit grayscale PNG of 1-5 lines of text, each line in its own
  * shade, as {@link TextDesigns} makes them, so the text OCR should find is known. Everything is deterministic for a
  * given seed. Every request is logged with its arrival time, so tests
- * can count duplicate fetches and check politeness gaps.
+ * can count duplicate fetches and check politeness gaps. The same site can also be written out as files
+ * ({@link #unserved}, {@link #writeTo}) for another web server to serve.
  */
 public final class DemoSite implements AutoCloseable {
     private static final String[] WORDS = {
@@ -32,6 +35,8 @@ public final class DemoSite implements AutoCloseable {
         "meadow", "castle", "pepper", "violet", "thunder", "crystal", "ribbon", "orange", "falcon", "monday",
         "kettle", "saddle", "pillow", "carpet", "button", "cobalt", "tunnel", "engine", "museum", "velvet",
     };
+
+    private static final String ROBOTS = "User-agent: *\nDisallow: /private/\n";
 
     /** One request as the server saw it. */
     public record Request(String path, long atNanos) {
@@ -48,23 +53,30 @@ public final class DemoSite implements AutoCloseable {
     private final boolean index;
     private volatile long latencyMs;
 
-    private DemoSite(String address, int port, int pages, int pagesPerImage, long seed, boolean korean, boolean index) {
+    private DemoSite(String address, int port, int pages, int pagesPerImage, long seed, boolean korean, boolean index, boolean serve) {
         this.pages = pages;
         this.pagesPerImage = pagesPerImage;
         this.index = index;
-        try {
-            server = HttpServer.create(new InetSocketAddress(address, port), 128);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot serve the demo site on " + address + ":" + port, e);
+        if (serve) {
+            try {
+                server = HttpServer.create(new InetSocketAddress(address, port), 128);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot serve the demo site on " + address + ":" + port, e);
+            }
+            base = "http://" + address + ":" + server.getAddress().getPort();
+        } else {
+            server = null;
+            base = "http://" + address + ":" + port;
         }
-        base = "http://" + address + ":" + server.getAddress().getPort();
         List<TextDesigns.Design> designs = TextDesigns.generate((pages + pagesPerImage - 1) / pagesPerImage, seed, 11, korean);
         for (int i = 0; i < pages; i += pagesPerImage) {
             imageDesigns.put(base + "/img/" + i + ".png", designs.get(i / pagesPerImage));
         }
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
+        if (server != null) {
+            server.createContext("/", this::handle);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.start();
+        }
     }
 
     /** Starts a site with {@code pages} pages and one image per {@code pagesPerImage} pages on 127.0.0.1. */
@@ -74,7 +86,16 @@ public final class DemoSite implements AutoCloseable {
 
     /** A site whose images are all in Latin script. */
     public static DemoSite start(String address, int port, int pages, int pagesPerImage, long seed) {
-        return new DemoSite(address, port, pages, pagesPerImage, seed, false, false);
+        return new DemoSite(address, port, pages, pagesPerImage, seed, false, false, true);
+    }
+
+    /**
+     * The site {@link #start} or, with {@code index}, {@link #withIndex} would serve on {@code address:port}, not
+     * served: {@link #writeTo} writes its files for another web server to serve there, and {@link #requests} stays
+     * empty.
+     */
+    public static DemoSite unserved(String address, int port, int pages, int pagesPerImage, long seed, boolean index) {
+        return new DemoSite(address, port, pages, pagesPerImage, seed, false, index, false);
     }
 
     /**
@@ -82,12 +103,12 @@ public final class DemoSite implements AutoCloseable {
      * (a flat site: {@code pages - 1} pages linked from one index). Images are in Latin script.
      */
     public static DemoSite withIndex(String address, int port, int pages, int pagesPerImage, long seed) {
-        return new DemoSite(address, port, pages, pagesPerImage, seed, false, true);
+        return new DemoSite(address, port, pages, pagesPerImage, seed, false, true, true);
     }
 
     /** A site whose images are 70% Latin, 20% Hangul and 10% mixed, as {@link TextDesigns#generate} writes them. */
     public static DemoSite withKorean(String address, int port, int pages, int pagesPerImage, long seed) {
-        return new DemoSite(address, port, pages, pagesPerImage, seed, true, false);
+        return new DemoSite(address, port, pages, pagesPerImage, seed, true, false, true);
     }
 
     /** Every response from now on waits {@code latency} before it is sent: a slow host. */
@@ -140,6 +161,23 @@ public final class DemoSite implements AutoCloseable {
         return List.copyOf(log);
     }
 
+    /**
+     * Writes the site under {@code root} as a static server would serve it: {@code robots.txt},
+     * {@code page/N.html} and {@code img/N.png}, with the content this class serves at the same paths. ("/"
+     * redirects to page 0 here; a static server needs that as a rule of its own.)
+     */
+    public void writeTo(Path root) throws IOException {
+        Files.createDirectories(root.resolve("page"));
+        Files.createDirectories(root.resolve("img"));
+        Files.writeString(root.resolve("robots.txt"), ROBOTS);
+        for (int i = 0; i < pages; i++) {
+            Files.writeString(root.resolve("page/" + i + ".html"), page(i));
+        }
+        for (Map.Entry<String, TextDesigns.Design> image : imageDesigns.entrySet()) {
+            Files.write(root.resolve(image.getKey().substring(base.length() + 1)), GrayPng.encode(image.getValue().render()));
+        }
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
         log.add(new Request(path, System.nanoTime()));
@@ -154,7 +192,7 @@ public final class DemoSite implements AutoCloseable {
                 }
             }
             if (path.equals("/robots.txt")) {
-                send(ex, 200, "text/plain", "User-agent: *\nDisallow: /private/\n".getBytes(StandardCharsets.UTF_8));
+                send(ex, 200, "text/plain", ROBOTS.getBytes(StandardCharsets.UTF_8));
             } else if (path.equals("/")) {
                 send(ex, 301, "text/html", new byte[0], "Location", pageUrl(0));
             } else if (path.startsWith("/page/") && path.endsWith(".html")) {
@@ -220,6 +258,8 @@ public final class DemoSite implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        if (server != null) {
+            server.stop(0);
+        }
     }
 }

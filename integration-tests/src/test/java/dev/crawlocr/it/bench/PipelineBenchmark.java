@@ -89,27 +89,33 @@ public final class PipelineBenchmark {
         Postgres pg = TestServices.postgres();
         String dbUrl = pg.createDatabase("pipelinebench");
         LocalCluster cluster = new LocalCluster(work.resolve("cluster"), home);
-        List<DemoSite> sites = new ArrayList<>();
         PipelineReport report = new PipelineReport(cores, hosts, delayMs);
-        try {
+        try (NginxSites served = new NginxSites(Files.createDirectories(work.resolve("sites")))) {
+            DemoSite warm = served.add("127.0.0.1", quick ? 60 : 300, 10, 1, false);
+            DemoSite index = cases.contains("a") ? served.add("127.0.0.1", indexPages + 1, indexPages + 1, 3, true) : null;
+            List<DemoSite> hostSites = new ArrayList<>();
+            if (cases.contains("b") || cases.contains("c")) {
+                for (int h = 1; h <= hosts; h++) {
+                    hostSites.add(served.add("127.0.1." + h, pagesPerHost, pagesPerImage, 100 + h, false));
+                }
+            }
+            served.start();
+
             long t = System.nanoTime();
             Map<String, String> env = nodeEnv(f.getOrDefault("node-env", ""));
             cluster.start(new LocalCluster.Spec(1, 1, 1, false, 0, dbUrl, pg.user(), pg.password(), env));
             System.out.printf(Locale.ROOT, "cluster of 1 fetcher, 1 analyzer, 1 writer ready in %.0f s (jars from %s, logs in %s);"
-                    + " node defaults except %s; crawls follow up to %d links per page (--max-outlinks; the index has %d)%n",
-                    (System.nanoTime() - t) / 1e9, home, cluster.dir().resolve("logs"), env, maxOutlinks, indexPages);
+                    + " node defaults except %s; crawls follow up to %d links per page (--max-outlinks; the index has %d);"
+                    + " sites served by %s%n",
+                    (System.nanoTime() - t) / 1e9, home, cluster.dir().resolve("logs"), env, maxOutlinks, indexPages, NginxSites.version());
             CrawlJobs jobs = new CrawlJobs(new CommonConfig(cluster.bootstrapServers(), true, 24, 10 << 20, 0, "pipeline-bench"));
-            Pipeline pipeline = new Pipeline(jobs, cluster, dbUrl, pg, maxOutlinks);
+            Pipeline pipeline = new Pipeline(jobs, cluster, served, dbUrl, pg, maxOutlinks);
             ScrapyPeer scrapy = new ScrapyPeer(work);
 
-            DemoSite warm = DemoSite.start("127.0.0.1", 0, quick ? 60 : 300, 10, 1);
-            sites.add(warm);
             Crawl w = pipeline.crawl("warmup", List.of(warm), new Politeness(0, 8, 0, 0, 0), true);
             System.out.printf(Locale.ROOT, "warm-up crawl (not measured): %d pages, %d images in %.1f s%n", w.pages(), w.images(), w.seconds());
 
-            if (cases.contains("a")) {
-                DemoSite index = DemoSite.withIndex("127.0.0.1", 0, indexPages + 1, indexPages + 1, 3);
-                sites.add(index);
+            if (index != null) {
                 System.out.printf(Locale.ROOT, "%n(a) one host %s: an index page linking %,d pages; 64 connections, no delay, no images%n",
                         index.baseUrl(), indexPages);
                 Crawl ours = pipeline.crawl("a", List.of(index), new Politeness(0, 64, 0, 0, 0), false);
@@ -117,12 +123,7 @@ public final class PipelineBenchmark {
                         "CONCURRENT_REQUESTS_PER_DOMAIN", "64", "DOWNLOAD_DELAY", "0"));
                 report.a(ours, theirs);
             }
-            if (cases.contains("b") || cases.contains("c")) {
-                List<DemoSite> hostSites = new ArrayList<>();
-                for (int h = 1; h <= hosts; h++) {
-                    hostSites.add(DemoSite.start("127.0.1." + h, 0, pagesPerHost, pagesPerImage, 100 + h));
-                }
-                sites.addAll(hostSites);
+            if (!hostSites.isEmpty()) {
                 int images = hostSites.stream().mapToInt(s -> s.imageTexts().size()).sum();
                 System.out.printf(Locale.ROOT, "%n(b), (c) %d hosts 127.0.1.1-127.0.1.%d, %d pages each (%,d pages), one image per %d pages"
                         + " (%,d images, for (c)); %d ms delay, one connection per host%n", hosts, hosts, pagesPerHost, hosts * pagesPerHost,
@@ -147,7 +148,6 @@ public final class PipelineBenchmark {
             report.print();
         } finally {
             cluster.stop();
-            sites.forEach(DemoSite::close);
             if (!f.containsKey("keep")) {
                 pg.dropDatabase(dbUrl);
                 deleteRecursively(work);
@@ -159,7 +159,7 @@ public final class PipelineBenchmark {
     }
 
     /** Runs crawls on the cluster and measures each one. */
-    record Pipeline(CrawlJobs jobs, LocalCluster cluster, String dbUrl, Postgres pg, int maxOutlinks) {
+    record Pipeline(CrawlJobs jobs, LocalCluster cluster, NginxSites served, String dbUrl, Postgres pg, int maxOutlinks) {
 
         Crawl crawl(String name, List<DemoSite> sites, Politeness politeness, boolean images) throws SQLException {
             String id = "bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -169,27 +169,26 @@ public final class PipelineBenchmark {
             try (Connection db = DriverManager.getConnection(dbUrl, pg.user(), pg.password())) {
                 CpuUse.Sample cpu = CpuUse.sample(pids(db));
                 long t0 = System.currentTimeMillis();
-                long t0Nanos = System.nanoTime();
                 jobs.start(job);
                 CrawlEvent done = jobs.awaitCompletion(id, Duration.ofMinutes(30), null)
                         .orElseThrow(() -> new IllegalStateException("crawl " + id + " did not complete within 30 minutes; see " + cluster.dir()));
                 CpuUse used = cpu.until(CpuUse.sample(pids(db)));
-                LongSummaryStatistics requests = sites.stream().flatMap(s -> s.requests().stream()).mapToLong(DemoSite.Request::atNanos)
-                        .filter(at -> at >= t0Nanos).summaryStatistics();
+                LongSummaryStatistics requests = served.requests(sites, t0);
                 return new Crawl(id, done.counts().getOrDefault("pages", 0L), done.counts().getOrDefault("images", 0L), requests.getCount(),
-                        (done.atMs() - t0) / 1000.0, (requests.getMin() - t0Nanos) / 1e9, (requests.getMax() - t0Nanos) / 1e9,
+                        (done.atMs() - t0) / 1000.0, (requests.getMin() - t0) / 1000.0, (requests.getMax() - t0) / 1000.0,
                         done.atMs() - lastStoredMs(db, id), used);
             }
         }
 
         /**
-         * The cluster's processes (broker and nodes, named without their instance number), this JVM (it serves the
-         * sites) and the database's backends, by pid.
+         * The cluster's processes (broker and nodes, named without their instance number), nginx serving the sites,
+         * this JVM (it publishes the jobs and waits for their events) and the database's backends, by pid.
          */
         private Map<Long, String> pids(Connection db) throws SQLException {
             Map<Long, String> pids = new HashMap<>();
             cluster.members().stream().filter(LocalCluster.Member::alive).forEach(m -> pids.put(m.pid(), m.name().replaceAll("-\\d+$", "")));
-            pids.put(ProcessHandle.current().pid(), "sites");
+            served.pids().forEach(pid -> pids.put(pid, "sites"));
+            pids.put(ProcessHandle.current().pid(), "bench");
             try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")) {
                 while (rs.next()) {
                     pids.put(rs.getLong(1), "postgres");

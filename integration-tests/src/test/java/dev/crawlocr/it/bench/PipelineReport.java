@@ -50,7 +50,7 @@ final class PipelineReport {
                 verdict(ratio <= 1.3, "<= 1.3x"), lag(ours)});
         notes.add(f("(c) crawlocr %d pages, %d images in %.2f s (%d requests; %s). CPU bound = (CPU-s of (b) + CPU-s of batch tesseract) / %d cores:"
                 + " machine busy time (%.1f + %.1f) / %d = %.1f s, used for the target; the processes' own time"
-                + " (broker, nodes, this JVM serving the sites, the crawl database's backends; tesseract) (%.1f + %.1f) / %d = %.1f s, ratio %.2fx",
+                + " (broker, nodes, nginx serving the sites, this JVM, the crawl database's backends; tesseract) (%.1f + %.1f) / %d = %.1f s, ratio %.2fx",
                 ours.pages(), ours.images(), ours.seconds(), ours.requests(), span(ours), cores, b.cpu().machine(), batch.cpu().machine(), cores, machineBound,
                 b.cpu().own(), batch.cpu().own(), cores, bound.own() / cores, ours.seconds() / (bound.own() / cores)));
         notes.add(f("    CPU-s over the crawl itself: (b) machine %.1f, processes %.1f; (c) machine %.1f, processes %.1f", b.cpu().machine(),
