@@ -14,8 +14,9 @@
 #
 #   deploy/images/build-bases.sh [--rebuild]     --rebuild: build every image again
 #
-# Needs root (debootstrap), a Docker engine, debootstrap, a JDK >= 21 with jlink (found by scripts/lib/jdk.sh) and
-# Maven (MAVEN_OPTS=-Dmaven.repo.local=DIR chooses its repository). Builds with the classic builder.
+# Needs a Docker engine, a JDK >= 21 with jlink (found by scripts/lib/jdk.sh) and Maven (MAVEN_OPTS=
+# -Dmaven.repo.local=DIR chooses its repository), and to build crawlocr/base-debian, root and debootstrap. Builds
+# with the classic builder.
 set -euo pipefail
 
 images=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -94,6 +95,8 @@ debian_base() {
   local tag=crawlocr/base-debian:bookworm hash rootfs=$work/rootfs t0=$SECONDS
   hash=$(hash_inputs "$images/debian" "debootstrap --variant=minbase bookworm http://deb.debian.org/debian")
   reusable "$tag" "$hash" && return
+  [ "$(id -u)" -eq 0 ] || die "debootstrap needs root"
+  command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get install debootstrap)"
   log "building $tag (debootstrap)"
   debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
     || { tail -n 20 "$work/debootstrap.log" >&2; die "debootstrap failed"; }
@@ -157,9 +160,7 @@ debian_image() { # NAME TAG: an image of deploy/images/NAME on base-debian
   build "$2" "$hash" "$images/$1" "$images/$1/Dockerfile" --build-arg "BASE=$base"
 }
 
-command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get install debootstrap)"
 docker info >/dev/null 2>&1 || die "no Docker engine answers (start dockerd)"
-[ "$(id -u)" -eq 0 ] || die "debootstrap needs root"
 t0=$SECONDS
 debian_base
 jre_base
