@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Offline checks of deploy/ (no Docker engine needed). Exits non-zero when any check fails; prints each check.
+# Offline checks of deploy/ (no Docker engine needed; deploy/compose-test runs it for real). Exits non-zero when any
+# check fails; prints each check.
 #   bash deploy/check.sh
 # Checks:
-#   - docker-compose 1.29 `config -q` on deploy/docker-compose.yml, plain and with the monitoring and tools profiles
+#   - docker-compose 1.29 `config -q` on deploy/docker-compose.yml, plain, with every profile and with
+#     deploy/docker-compose.offline.yml
 #   - the compose model: no top-level name:, nodes scalable (no container_name, no published ports), healthchecks on
-#     /health/ready, restart policies, depends_on conditions, KAFKA_CREATE_TOPICS=false, Kafka image = pom's version
+#     /health/ready, restart policies, depends_on conditions, KAFKA_CREATE_TOPICS=false, Kafka image = pom's version;
+#     secure defaults: published ports on 127.0.0.1, no Grafana password default nor anonymous access, analyzer CPUs
+#     = ANALYZER_WORKERS and a state volume per replica
 #   - deploy/.env.example documents every ${VAR} of the compose file and validates with it
 #   - topic-init's topic list and partition/config rules against dev.crawlocr.common.Topics
 #   - Prometheus config and Grafana provisioning (YAML) and dashboard (JSON) parse and agree with each other
-#   - Dockerfiles (nodes and crawlctl): multi-stage build, pinned base tags, non-root USER, HEALTHCHECK, jar name = the pom's finalName,
-#     analyzer's Tesseract packages and OMP_THREAD_LIMIT=1; dockerfile-utils lint when npm can provide it
+#   - Dockerfiles (nodes and crawlctl): one identical build stage (poms, then sources), base images from ARGs with
+#     pinned defaults, no BuildKit-only syntax, non-root USER, HEALTHCHECK, jar name = the pom's finalName, analyzer's
+#     Tesseract packages and OMP_THREAD_LIMIT=1; dockerfile-utils lint when npm can provide it
+#   - deploy/images: local base Dockerfiles on local bases, non-root Kafka/PostgreSQL/Prometheus, and the offline
+#     override naming the images build-bases.sh builds (Kafka at the pom's version)
 #   - .dockerignore keeps every Maven module; shell scripts pass bash -n (and shellcheck when installed)
 set -uo pipefail
 
@@ -51,12 +58,16 @@ if command -v docker-compose >/dev/null 2>&1; then
   dc() { docker-compose --env-file "$empty_env" -f "$compose_file" "$@"; }
   check "docker-compose config -q ($(docker-compose version --short 2>/dev/null))" dc config -q
   check "docker-compose --profile monitoring --profile tools config -q" dc --profile monitoring --profile tools config -q
-  resolved=$(dc --profile monitoring --profile tools config 2>/dev/null)
+  resolved=$(dc --profile monitoring --profile tools --profile demo config 2>/dev/null)
   check "docker-compose config -q with deploy/.env.example" \
-    docker-compose --env-file deploy/.env.example -f "$compose_file" --profile monitoring --profile tools config -q
+    docker-compose --env-file deploy/.env.example -f "$compose_file" --profile monitoring --profile tools --profile demo config -q
+  check "docker-compose config -q with deploy/docker-compose.offline.yml" \
+    dc -f deploy/docker-compose.offline.yml --profile monitoring --profile tools --profile demo config -q
+  resolved_offline=$(dc -f deploy/docker-compose.offline.yml --profile monitoring --profile tools --profile demo config 2>/dev/null)
 else
   bad "docker-compose is not installed (apt-get install docker-compose)"
   resolved=""
+  resolved_offline=""
 fi
 
 undocumented=$(comm -23 <(grep -oE '\$\{[A-Z0-9_]+' "$compose_file" | cut -c3- | sort -u) \
@@ -76,8 +87,8 @@ py=python3
 for candidate in python3 /usr/bin/python3; do
   if "$candidate" -c 'import yaml' >/dev/null 2>&1; then py=$candidate; break; fi
 done
-py_out=$(RESOLVED="$resolved" KAFKA_VERSION="$kafka_version" MODULES="$modules" "$py" - <<'PY' 2>&1
-import json, os, re, sys
+py_out=$(RESOLVED="$resolved" RESOLVED_OFFLINE="$resolved_offline" KAFKA_VERSION="$kafka_version" MODULES="$modules" "$py" - <<'PY' 2>&1
+import glob, json, os, re, sys
 try:
     import yaml
 except ImportError:
@@ -98,7 +109,7 @@ else:
     ok("compose file has no top-level name:")
 model = yaml.safe_load(os.environ["RESOLVED"]) if os.environ["RESOLVED"].strip() else raw
 services = model.get("services", {})
-want = {"kafka", "postgres", "topic-init", "fetcher", "analyzer", "writer", "prometheus", "grafana", "crawlctl"}
+want = {"kafka", "postgres", "topic-init", "fetcher", "analyzer", "writer", "prometheus", "grafana", "crawlctl", "demo"}
 missing = want - set(services)
 (fail("services present", "missing " + ", ".join(sorted(missing))) if missing else ok("services present: " + " ".join(sorted(want))))
 
@@ -148,12 +159,33 @@ ports = " ".join(map(str, services.get("kafka", {}).get("ports", [])))
 if "9094" not in ports: wrong.append("kafka does not publish 9094")
 (fail("kafka: KRaft single node, replication 1, internal and host listeners", "; ".join(wrong)) if wrong
  else ok("kafka: KRaft single node, replication 1, listeners kafka:9092 and localhost:9094"))
-for svc, profile in (("prometheus", "monitoring"), ("grafana", "monitoring"), ("crawlctl", "tools")):
+for svc, profile in (("prometheus", "monitoring"), ("grafana", "monitoring"), ("crawlctl", "tools"), ("demo", "demo")):
     if profile not in (services.get(svc, {}).get("profiles") or []):
         fail(svc + " in profile " + profile, "profiles: " + str(services.get(svc, {}).get("profiles")))
         break
 else:
-    ok("prometheus and grafana only in profile monitoring, crawlctl in profile tools")
+    ok("prometheus and grafana only in profile monitoring, crawlctl in profile tools, demo in profile demo")
+
+# Secure defaults: loopback ports, a Grafana password the user sets, no anonymous viewers, bounded analyzer CPUs.
+problems = []
+for svc in ("kafka", "postgres", "prometheus", "grafana"):
+    for port in services.get(svc, {}).get("ports", []):
+        if not str(port).startswith("127.0.0.1:"): problems.append("%s publishes %s beyond 127.0.0.1" % (svc, port))
+genv = services.get("grafana", {}).get("environment") or {}
+if str(genv.get("GF_SECURITY_ADMIN_PASSWORD") or "") != "": problems.append("grafana has a default admin password")
+if "GF_SECURITY_ADMIN_PASSWORD" not in " ".join(map(str, services.get("grafana", {}).get("entrypoint") or [])):
+    problems.append("grafana does not refuse to start without GRAFANA_ADMIN_PASSWORD")
+if str(genv.get("GF_AUTH_ANONYMOUS_ENABLED")).lower() != "false": problems.append("grafana allows anonymous users by default")
+analyzer = services.get("analyzer", {})
+aenv = analyzer.get("environment") or {}
+if str(analyzer.get("cpus")) not in (str(aenv.get("ANALYZER_WORKERS")), str(aenv.get("ANALYZER_WORKERS")) + ".0"):
+    problems.append("analyzer cpus %s is not ANALYZER_WORKERS %s" % (analyzer.get("cpus"), aenv.get("ANALYZER_WORKERS")))
+state = str(aenv.get("ANALYZER_STATE_DIR"))
+if state not in [str(v) for v in analyzer.get("volumes") or []]:
+    problems.append("ANALYZER_STATE_DIR %s is not an anonymous volume of each analyzer replica" % state)
+(fail("secure defaults", "; ".join(problems)) if problems
+ else ok("secure defaults: ports on 127.0.0.1, no Grafana password default, no anonymous Grafana, analyzer cpus = "
+         "ANALYZER_WORKERS, a state volume per analyzer replica"))
 
 # --- topic-init against common's Topics
 topics_java = open("common/src/main/java/dev/crawlocr/common/Topics.java").read()
@@ -243,37 +275,116 @@ except Exception as e:
     fail("grafana dashboard parses", repr(e))
 
 # --- Dockerfiles
+def dockerfile(path):
+    """(logical lines without comments, ARG defaults declared before the first FROM) of a Dockerfile."""
+    text = open(path).read()
+    lines = [l.strip() for l in re.sub(r"\\\n", " ", text).splitlines() if l.strip() and not l.strip().startswith("#")]
+    args = {}
+    for l in lines:
+        if l.upper().startswith("FROM "): break
+        m = re.match(r"ARG (\w+)=(\S+)$", l)
+        if m: args[m.group(1)] = m.group(2)
+    return text, lines, args
+
+def base_images(path, lines, args, problems):
+    """The FROM images of a Dockerfile with the ARG defaults filled in; flags unpinned or unresolvable ones."""
+    images = []
+    for f in [l for l in lines if l.upper().startswith("FROM ")]:
+        image = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: args.get(m.group(1) or m.group(2), "$?"), f.split()[1])
+        if image.lower() == "build": continue
+        if "$?" in image: problems.append(path + ": FROM %s has no ARG default before the first FROM" % f.split()[1])
+        elif ":" not in image or image.endswith(":latest"): problems.append(path + ": base image not pinned: " + image)
+        images.append(image)
+    return images
+
+def buildkit_only(path, text, problems):
+    """The classic builder (Docker without BuildKit) must build every Dockerfile."""
+    for pattern, what in ((r"^\s*#\s*syntax\s*=", "a # syntax= line"), (r"--mount=", "RUN --mount"),
+                          (r"--link\b", "COPY --link"), (r"--chmod=", "COPY/ADD --chmod"), (r"<<-?\s*['\"]?[A-Z]+", "a heredoc")):
+        if re.search(pattern, text, re.M): problems.append(path + ": uses %s, which needs BuildKit" % what)
+
 problems = []
+stages = {}
+modules = os.environ["MODULES"].split()
 for svc, module in dict(NODES, crawlctl="crawlctl").items():
     path = "deploy/docker/%s.Dockerfile" % svc
     try:
-        text = open(path).read()
+        text, lines, args = dockerfile(path)
     except OSError as e:
         problems.append(str(e)); continue
-    lines = [l.strip() for l in re.sub(r"\\\n", " ", text).splitlines() if l.strip() and not l.strip().startswith("#")]
+    buildkit_only(path, text, problems)
     froms = [l for l in lines if l.upper().startswith("FROM ")]
     if len(froms) < 2 or not re.match(r"FROM \S+ AS build$", froms[0], re.I):
         problems.append(path + ": not a multi-stage build starting with FROM ... AS build")
-    for f in froms:
-        image = f.split()[1]
-        if image.lower() == "build": continue
-        if ":" not in image or image.endswith(":latest"): problems.append(path + ": base image not pinned: " + image)
+    images = base_images(path, lines, args, problems)
+    if not args.get("BUILD_IMAGE", "").startswith("maven:") or not args.get("RUNTIME_IMAGE", "").startswith("eclipse-temurin:"):
+        problems.append(path + ": ARG BUILD_IMAGE and RUNTIME_IMAGE must default to the public maven and eclipse-temurin images")
+    m = re.search(r"^# --- The build stage.*?^# --- end of the build stage$", text, re.M | re.S)
+    if not m:
+        problems.append(path + ": no '# --- The build stage' ... '# --- end of the build stage' section"); continue
+    stage = stages[path] = m.group(0)
+    for mod in ["."] + modules:
+        copy = "COPY pom.xml ./" if mod == "." else "COPY %s/pom.xml %s/" % (mod, mod)
+        if copy not in stage: problems.append(path + ": the build stage does not copy %s (the reactor needs every module's pom)" % copy.split()[1])
+    mvn = re.findall(r"mvn -B -q -ntp (-o )?-T 2 -pl fetcher-node,analyzer-node,writer-node,crawlctl -am package -Dmaven.test.skip=true", stage)
+    if mvn != ["", "-o "]:
+        problems.append(path + ": the build stage must run Maven twice: on the poms (dependencies), then offline on the sources")
     final = lines[lines.index(froms[-1]):]
     users = [l.split()[1] for l in final if l.upper().startswith("USER ")]
     if not users or users[-1].split(":")[0] in ("root", "0"): problems.append(path + ": final stage does not run as a non-root USER")
     if svc in NODES and not any(l.upper().startswith("HEALTHCHECK ") and "/health/ready" in l for l in final):
         problems.append(path + ": no HEALTHCHECK on /health/ready")
-    if "mvn -B -q -pl %s -am package -DskipTests" % module not in " ".join(lines):
-        problems.append(path + ": does not build with mvn -B -q -pl %s -am package -DskipTests" % module)
     pom = open("%s/pom.xml" % module).read()
     fn = re.search(r"<finalName>([^<]+)</finalName>", pom)
-    if not fn or "%s/target/%s.jar" % (module, fn.group(1)) not in text:
-        problems.append(path + ": copies a jar other than %s/target/<finalName>.jar of %s/pom.xml" % (module, module))
+    if not fn or "%s/target/%s.jar" % (module, fn.group(1)) not in stage:
+        problems.append(path + ": the build stage does not collect %s/target/<finalName>.jar of %s/pom.xml" % (module, module))
+    elif not any(l.startswith("COPY --from=build /out/%s" % (fn.group(1) + ".jar" if svc in NODES else "crawlctl/")) for l in final):
+        problems.append(path + ": the final stage does not copy its own jar from the build stage")
     if svc == "analyzer":
         for needle in ("libtesseract5", "tesseract-ocr-eng", "tesseract-ocr-kor", "OMP_THREAD_LIMIT=1"):
             if needle not in text: problems.append(path + ": missing " + needle)
+if len(set(stages.values())) > 1:
+    problems.append("the build stages of %s differ (they must be identical, so that one Maven run serves all four images)"
+                    % ", ".join(sorted(stages)))
 (fail("Dockerfiles", "; ".join(problems)) if problems
- else ok("Dockerfiles (3 nodes + crawlctl): multi-stage Maven build, pinned bases, non-root USER, node HEALTHCHECKs, jar = pom finalName, analyzer Tesseract eng+kor"))
+ else ok("Dockerfiles (3 nodes + crawlctl): one identical two-step Maven build stage copying every pom, bases from ARGs "
+         "pinned to maven/eclipse-temurin, no BuildKit-only syntax, non-root USER, node HEALTHCHECKs, jar = pom finalName, "
+         "analyzer Tesseract eng+kor"))
+
+# --- the local base images (deploy/images) and the offline override
+problems = []
+build_bases = open("deploy/images/build-bases.sh").read()
+for path in sorted(glob.glob("deploy/images/*/Dockerfile")):
+    text, lines, args = dockerfile(path)
+    buildkit_only(path, text, problems)
+    for image in base_images(path, lines, args, problems):
+        if not image.startswith("crawlocr/base-"): problems.append(path + ": builds on %s, not on a local base image" % image)
+    name = path.split("/")[2]
+    users = [l.split()[1] for l in lines if l.upper().startswith("USER ")]
+    if name in ("kafka", "postgres", "prometheus") and (not users or users[-1].split(":")[0] in ("root", "0")):
+        problems.append(path + ": does not run as a non-root USER")
+    if "images/%s/Dockerfile" % name not in build_bases and '"$images/$1/Dockerfile"' not in build_bases:
+        problems.append(path + ": not built by deploy/images/build-bases.sh")
+offline = yaml.safe_load(os.environ["RESOLVED_OFFLINE"]) if os.environ["RESOLVED_OFFLINE"].strip() else {}
+osvc = offline.get("services", {})
+for svc in ("kafka", "topic-init"):
+    if osvc.get(svc, {}).get("image") != "crawlocr/kafka:" + kv:
+        problems.append("offline %s image %r is not crawlocr/kafka:%s (the pom's kafka.version)" % (svc, osvc.get(svc, {}).get("image"), kv))
+for svc in ("postgres", "prometheus"):
+    image = osvc.get(svc, {}).get("image", "")
+    if not image.startswith("crawlocr/") or image not in build_bases:
+        problems.append("offline %s image %r is not one build-bases.sh builds" % (svc, image))
+for svc in list(NODES) + ["crawlctl", "demo"]:
+    bargs = (osvc.get(svc, {}).get("build") or {}).get("args") or {}
+    for arg in ("BUILD_IMAGE", "RUNTIME_IMAGE"):
+        image = str(bargs.get(arg, ""))
+        if not image.startswith("crawlocr/base-") or image not in build_bases:
+            problems.append("offline %s build arg %s=%r is not a base image build-bases.sh builds" % (svc, arg, image))
+if "crawlocr/kafka:$version" not in build_bases or "<kafka.version>" not in build_bases:
+    problems.append("build-bases.sh does not tag its Kafka image with the pom's kafka.version")
+(fail("local base images and deploy/docker-compose.offline.yml", "; ".join(problems)) if problems
+ else ok("deploy/images: every Dockerfile builds on a local base (pinned ARG), classic builder only, Kafka/PostgreSQL/Prometheus "
+         "non-root; the offline override uses crawlocr/kafka:%s and the bases build-bases.sh builds" % kv))
 
 # --- .dockerignore keeps the reactor buildable
 try:
@@ -293,11 +404,14 @@ while IFS= read -r line; do
   esac
 done <<<"$py_out"
 
-for script in deploy/kafka/create-topics.sh deploy/check.sh; do
+scripts=(deploy/kafka/create-topics.sh deploy/check.sh deploy/compose-test deploy/images/build-bases.sh
+  deploy/images/kafka/bin/kafka-run-class.sh deploy/images/kafka/docker/run deploy/images/postgres/docker-entrypoint.sh)
+for script in "${scripts[@]}"; do
   check "bash -n $script" bash -n "$script"
 done
+check "sh -n deploy/images/debian/setup.sh" sh -n deploy/images/debian/setup.sh
 if command -v shellcheck >/dev/null 2>&1; then
-  check "shellcheck deploy/kafka/create-topics.sh deploy/check.sh" shellcheck deploy/kafka/create-topics.sh deploy/check.sh
+  check "shellcheck ${scripts[*]} deploy/images/debian/setup.sh" shellcheck -x "${scripts[@]}" deploy/images/debian/setup.sh
 fi
 
 # dockerfile-utils (the Dockerfile language server's linter), from the npm registry, cached per user.
@@ -307,7 +421,7 @@ if [ ! -x "$lint" ] && command -v npm >/dev/null 2>&1; then
   mkdir -p "$lint_dir" && npm install --prefix "$lint_dir" --no-audit --no-fund --silent dockerfile-utils@0.16.3 >/dev/null 2>&1
 fi
 if [ -x "$lint" ]; then
-  for f in deploy/docker/*.Dockerfile; do
+  for f in deploy/docker/*.Dockerfile deploy/images/*/Dockerfile; do
     # Any diagnostic, warning or error, fails the check.
     out=$("$lint" lint "$f" 2>&1)
     if [ -z "$out" ]; then ok "dockerfile-utils lint $f"; else bad "dockerfile-utils lint $f" "$out"; fi

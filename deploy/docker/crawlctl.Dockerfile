@@ -1,21 +1,54 @@
-# crawlctl image: the CLI as a Kafka and read-only PostgreSQL client inside the compose network.
-# Build context: the repository root.
+# crawlctl image: the CLI as a Kafka and read-only PostgreSQL client inside the compose network, and the demo site
+# (crawlctl demo-site) the compose file's "demo" service serves. Build context: the repository root.
 #   docker compose -f deploy/docker-compose.yml run --rm crawlctl status
-# Needs BuildKit (the default builder since Docker 23 and in docker compose v2) for the Maven cache mount.
+# Base images are build arguments: the public images by default; deploy/docker-compose.offline.yml passes the local
+# ones deploy/images/build-bases.sh builds, for hosts without an image registry. Builds with the classic builder and
+# with BuildKit alike (no BuildKit-only syntax).
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-21
+ARG RUNTIME_IMAGE=eclipse-temurin:21-jre-noble
 
-FROM maven:3.9-eclipse-temurin-21 AS build
+# --- The build stage: the same in the four Dockerfiles here (deploy/check.sh keeps it so), so that a builder reuses
+# its layers and one Maven run serves the four images. Dependencies come first, into a layer that changes only with
+# a pom: with the poms alone, a package run downloads every dependency and plugin. Sources follow, built offline.
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
-COPY . .
-RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -q -pl crawlctl -am package -DskipTests \
-    && mkdir -p /out \
-    && cp -r crawlctl/target/crawlctl.jar crawlctl/target/lib /out/
+COPY pom.xml ./
+COPY common/pom.xml common/
+COPY localcluster/pom.xml localcluster/
+COPY devkit/pom.xml devkit/
+COPY fetcher-node/pom.xml fetcher-node/
+COPY analyzer-node/pom.xml analyzer-node/
+COPY writer-node/pom.xml writer-node/
+COPY all-in-one/pom.xml all-in-one/
+COPY crawlctl/pom.xml crawlctl/
+COPY integration-tests/pom.xml integration-tests/
+RUN mvn -B -q -ntp -T 2 -pl fetcher-node,analyzer-node,writer-node,crawlctl -am package -Dmaven.test.skip=true \
+    && rm -rf ./*/target
+COPY common/src/main common/src/main
+COPY localcluster/src/main localcluster/src/main
+COPY devkit/src/main devkit/src/main
+COPY fetcher-node/src/main fetcher-node/src/main
+COPY analyzer-node/src/main analyzer-node/src/main
+COPY writer-node/src/main writer-node/src/main
+COPY crawlctl/src/main crawlctl/src/main
+RUN mvn -B -q -ntp -o -T 2 -pl fetcher-node,analyzer-node,writer-node,crawlctl -am package -Dmaven.test.skip=true \
+    && mkdir -p /out/crawlctl \
+    && cp fetcher-node/target/fetcher-node.jar analyzer-node/target/analyzer-node.jar writer-node/target/writer-node.jar /out/ \
+    && cp -r crawlctl/target/crawlctl.jar crawlctl/target/lib /out/crawlctl/
+# --- end of the build stage
 
-FROM eclipse-temurin:21-jre-noble
-RUN groupadd --system --gid 10001 crawlocr \
+FROM ${RUNTIME_IMAGE}
+# The demo site renders its images' text with the DejaVu fonts through fontconfig, and its healthcheck uses curl:
+# eclipse-temurin and crawlocr/base-jre have them; any other base gets them from its packages.
+RUN if ! command -v curl >/dev/null || ! command -v fc-list >/dev/null || ! fc-list | grep -q 'DejaVu Serif'; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends curl fontconfig fonts-dejavu-core \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi \
+    && groupadd --system --gid 10001 crawlocr \
     && useradd --system --uid 10001 --gid crawlocr --home-dir /app --shell /usr/sbin/nologin crawlocr
 WORKDIR /app
-COPY --from=build /out/ /app/
+COPY --from=build /out/crawlctl/ /app/
 ENV JAVA_TOOL_OPTIONS="-XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1"
 USER 10001:10001
 ENTRYPOINT ["java", "-jar", "/app/crawlctl.jar"]

@@ -29,8 +29,10 @@ public final class NodeMain {
             System.err.println(name + ": " + e.getMessage());
             System.exit(2);
             return;
-        } catch (RuntimeException e) {
-            log.error("{} failed to start: {}", name, e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            // A LinkageError (a class or native library the runtime lacks) would otherwise end only the main thread,
+            // leaving the process up, never ready, with its other threads running.
+            log.error("{} failed to start: {}", name, e.toString(), e);
             System.exit(1);
             return;
         }

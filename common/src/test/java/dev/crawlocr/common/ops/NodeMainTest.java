@@ -1,0 +1,46 @@
+package dev.crawlocr.common.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeMainTest {
+
+    /** A node whose start has left a non-daemon thread running when a class it needs turns out to be missing. */
+    public static final class MissingClassNode {
+        public static void main(String[] args) {
+            NodeMain.run("test-node", () -> {
+                Thread worker = new Thread(() -> {
+                    try {
+                        Thread.sleep(Long.MAX_VALUE);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "started-part");
+                worker.start();
+                throw new NoClassDefFoundError("jdk/net/Sockets");
+            });
+        }
+    }
+
+    @Test
+    void aNodeThatCannotLinkAClassWhileStartingExitsWithStatusOneInsteadOfHanging(@TempDir Path dir) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path log = dir.resolve("node.log");
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), MissingClassNode.class.getName())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(exited).as("exited; output:%n%s", output).isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(output).contains("test-node failed to start", "NoClassDefFoundError", "jdk/net/Sockets");
+    }
+}
