@@ -4,7 +4,7 @@
 #   bash deploy/check.sh
 # Checks:
 #   - docker-compose 1.29 `config -q` on deploy/docker-compose.yml, plain, with every profile and with
-#     deploy/docker-compose.offline.yml
+#     deploy/docker-compose.offline.yml and deploy/docker-compose.ha.yml
 #   - the compose model: no top-level name:, nodes scalable (no container_name, no published ports), healthchecks on
 #     /health/ready, restart policies, depends_on conditions, KAFKA_CREATE_TOPICS=false, Kafka image = pom's version;
 #     secure defaults: published ports on 127.0.0.1, no Grafana password default nor anonymous access, analyzer CPUs
@@ -64,6 +64,9 @@ if command -v docker-compose >/dev/null 2>&1; then
   check "docker-compose config -q with deploy/docker-compose.offline.yml" \
     dc -f deploy/docker-compose.offline.yml --profile monitoring --profile tools --profile demo config -q
   resolved_offline=$(dc -f deploy/docker-compose.offline.yml --profile monitoring --profile tools --profile demo config 2>/dev/null)
+  check "docker-compose config -q with deploy/docker-compose.ha.yml" dc -f deploy/docker-compose.ha.yml --profile tools config -q
+  check "docker-compose config -q with the offline override and deploy/docker-compose.ha.yml" \
+    dc -f deploy/docker-compose.offline.yml -f deploy/docker-compose.ha.yml --profile tools config -q
 else
   bad "docker-compose is not installed (apt-get install docker-compose)"
   resolved=""

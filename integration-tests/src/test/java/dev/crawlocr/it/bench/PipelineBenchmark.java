@@ -91,7 +91,8 @@ public final class PipelineBenchmark {
         LocalCluster cluster = new LocalCluster(work.resolve("cluster"), home);
         PipelineReport report = new PipelineReport(cores, hosts, delayMs);
         try (NginxSites served = new NginxSites(Files.createDirectories(work.resolve("sites")))) {
-            DemoSite warm = served.add("127.0.0.1", quick ? 60 : 300, 10, 1, false);
+            // Long enough for the nodes' hot code to be compiled before the first measured crawl, whichever cases run.
+            DemoSite warm = served.add("127.0.0.1", quick ? 60 : 3000, quick ? 10 : 60, 1, false);
             DemoSite index = cases.contains("a") ? served.add("127.0.0.1", indexPages + 1, indexPages + 1, 3, true) : null;
             List<DemoSite> hostSites = new ArrayList<>();
             if (cases.contains("b") || cases.contains("c")) {
@@ -112,7 +113,7 @@ public final class PipelineBenchmark {
             Pipeline pipeline = new Pipeline(jobs, cluster, served, dbUrl, pg, maxOutlinks);
             ScrapyPeer scrapy = new ScrapyPeer(work);
 
-            Crawl w = pipeline.crawl("warmup", List.of(warm), new Politeness(0, 8, 0, 0, 0), true);
+            Crawl w = pipeline.crawl("warmup", List.of(warm), new Politeness(0, 16, 0, 0, 0), true);
             System.out.printf(Locale.ROOT, "warm-up crawl (not measured): %d pages, %d images in %.1f s%n", w.pages(), w.images(), w.seconds());
 
             if (index != null) {
