@@ -101,18 +101,24 @@ public final class WriterNode extends NodeRuntime {
                     ? new FrontierScheduler(new Leases(db), producer, new ConsumerLag(admin), new FrontierScheduler.Settings(config.schedulerInterval(),
                     config.schedulerBatch(), config.lease()), metrics)
                     : null;
+            CompletionWatcher completion = new CompletionWatcher(db, producer, config.completionInterval(), metrics);
             Runnable wake = scheduler == null ? () -> { } : scheduler::wake;
-            UrlRegistry registry = new UrlRegistry(new SeenUrls(config.registryCacheSize(), metrics), wake, metrics);
+            // Stored outcomes end leases (room for more) and, like stored links and OCR results, may complete a crawl.
+            Runnable outcomesStored = () -> {
+                wake.run();
+                completion.wake();
+            };
+            UrlRegistry registry = new UrlRegistry(new SeenUrls(config.registryCacheSize(), metrics), wake, completion::wake, metrics);
 
             // Closed in reverse order: consumers (draining into live sinks) before sinks, tasks and the producer.
             if (scheduler != null) {
                 run("frontier-scheduler", scheduler::run);
             }
-            run("completion-watcher", new CompletionWatcher(db, producer, config.completionInterval(), metrics)::run);
+            run("completion-watcher", completion::run);
             consume(Topics.JOBS, new CrawlSink(wake, metrics), deadLetters);
             consume(Topics.DISCOVERED, registry, deadLetters);
-            consume(Topics.PAGES, new FetchResultSink(config.maxAttempts(), config.retryDelay(), wake, metrics), deadLetters);
-            consume(Topics.OCR, new OcrSink(metrics), deadLetters);
+            consume(Topics.PAGES, new FetchResultSink(config.maxAttempts(), config.retryDelay(), outcomesStored, metrics), deadLetters);
+            consume(Topics.OCR, new OcrSink(completion::wake, metrics), deadLetters);
             launch();
             log.info("writer-node started: database {}, scheduler {}", config.databaseUrl(), config.schedulerEnabled() ? "on" : "off");
         } catch (RuntimeException e) {

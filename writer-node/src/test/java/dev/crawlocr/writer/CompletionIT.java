@@ -67,6 +67,28 @@ class CompletionIT {
         }
     }
 
+    /** The event follows the row that completes the crawl, not the next periodic check (an hour away here). */
+    @Test
+    void theRowThatCompletesACrawlWakesTheCheck() {
+        try (WriterKit kit = new WriterKit()) {
+            kit.startWriter("WRITER_COMPLETION_INTERVAL", "1h");
+            WriterKit.Frontier frontier = kit.frontier();
+            WriterKit.Tap events = kit.events();
+            kit.startCrawl(WriterKit.pageUrl(0));
+            FetchTask seed = frontier.await(WriterKit.pageUrl(0));
+            FetchResult outcome = kit.page(seed, "Seed", "links to p1", List.of()).withLinkRecords(1);
+            kit.fetched(outcome);
+            kit.discovered(seed.url(), List.of(new DiscoveredUrls.Link(WriterKit.pageUrl(1), UrlKind.PAGE, 1)), outcome.fetchedAtMs(), 0);
+            FetchTask child = frontier.await(WriterKit.pageUrl(1));
+            kit.fetched(kit.page(child, "Child", "no links", List.of()));
+            await().atMost(10, TimeUnit.SECONDS).until(() -> !events.poll().isEmpty());
+            assertThat(kit.strings("SELECT state FROM crawls")).containsExactly("FINISHED");
+            long lagMs = kit.count("SELECT (extract(epoch FROM c.finished_at - max(p.stored_at)) * 1000)::bigint"
+                    + " FROM crawls c JOIN pages p ON p.crawl_id = c.id GROUP BY c.finished_at");
+            assertThat(lagMs).as("ms from the last stored page to the crawl's finish").isBetween(0L, 1000L);
+        }
+    }
+
     @Test
     void aStoppedCrawlIsNotScheduledUntilItRunsAgain() {
         try (WriterKit kit = new WriterKit()) {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * The check and the change to FINISHED are one statement ({@code UPDATE ... WHERE state = 'RUNNING' AND <complete>
  * RETURNING}), so it sees one snapshot and exactly one writer finishes a crawl; that writer then publishes a
  * COMPLETED {@link CrawlEvent} with its {@link CrawlCounts} to {@code crawl.events}. Checks run every
- * {@code interval} ({@link #run()}, on the node's own thread). An event whose publication failed is sent again later.
+ * {@code interval} ({@link #run()}, on the node's own thread), and soon after {@link #wake()}: the sinks call it when
+ * they have stored rows that may complete a crawl, so the event follows the last row at once rather than up to an
+ * interval later; checks are at least {@value #MIN_GAP_MS} ms apart, however often rows are stored. An event whose
+ * publication failed is sent again later.
  */
 public final class CompletionWatcher {
     private static final Logger log = LoggerFactory.getLogger(CompletionWatcher.class);
@@ -54,8 +58,11 @@ public final class CompletionWatcher {
             SELECT id FROM crawls WHERE state = 'FINISHED' AND completion_sent_at IS NULL AND finished_at < now() - interval '1 minute'""";
     private static final String SENT = "UPDATE crawls SET completion_sent_at = now() WHERE id = ?";
 
+    static final long MIN_GAP_MS = 100;
+
     private final Database db;
     private final Producer<byte[], byte[]> producer;
+    private final Semaphore wakeups = new Semaphore(0);
     private final Duration interval;
     private final Counter completed;
 
@@ -66,16 +73,33 @@ public final class CompletionWatcher {
         this.completed = Counter.builder("writer.crawls.completed").description("Crawls marked finished by this writer").register(metrics);
     }
 
-    /** Checks every {@code interval} until the thread is interrupted; a failed check is tried again after a back-off. */
+    /** Asks for a check soon: rows that may complete a crawl were stored. Cheap and thread-safe. */
+    public void wake() {
+        if (wakeups.availablePermits() == 0) {
+            wakeups.release();
+        }
+    }
+
+    /**
+     * Checks every {@code interval}, and after {@link #wake()}, until the thread is interrupted; a failed check is
+     * tried again after a back-off.
+     */
     public void run() throws Exception {
         Duration retry = interval.compareTo(Duration.ofSeconds(2)) > 0 ? interval : Duration.ofSeconds(2);
         while (!Thread.currentThread().isInterrupted()) {
+            long started = System.nanoTime();
             Retries.untilDone("Completion check", retry, Duration.ofSeconds(30), () -> {
                 check();
                 resendUnsent();
                 return null;
             });
-            Thread.sleep(interval.toMillis());
+            if (wakeups.tryAcquire(interval.toMillis(), TimeUnit.MILLISECONDS)) {
+                wakeups.drainPermits();
+                long sinceMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                if (sinceMs < MIN_GAP_MS) {
+                    Thread.sleep(MIN_GAP_MS - sinceMs);
+                }
+            }
         }
     }
 

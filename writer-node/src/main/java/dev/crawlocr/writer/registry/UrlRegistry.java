@@ -57,6 +57,7 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
 
     private final SeenUrls seen;
     private final Runnable onNewUrls;
+    private final Runnable onStored;
     private final Counter newUrls;
     private final Counter rows;
     /** What a flusher thread's last write did, for {@link #afterCommit}. */
@@ -67,10 +68,14 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
 
     private final ThreadLocal<Pending> pending = ThreadLocal.withInitial(Pending::new);
 
-    /** @param onNewUrls called after a commit that registered at least one new URL (wakes the scheduler) */
-    public UrlRegistry(SeenUrls seen, Runnable onNewUrls, MeterRegistry metrics) {
+    /**
+     * @param onNewUrls called after a commit that registered at least one new URL (wakes the scheduler)
+     * @param onStored  called after every commit: the fetches whose link records it noted may complete their crawl
+     */
+    public UrlRegistry(SeenUrls seen, Runnable onNewUrls, Runnable onStored, MeterRegistry metrics) {
         this.seen = seen;
         this.onNewUrls = onNewUrls;
+        this.onStored = onStored;
         this.newUrls = Counter.builder("writer.registry.new").description("URLs new to their crawl").register(metrics);
         this.rows = Counter.builder("writer.rows").tag("table", "urls").description("Rows inserted or updated").register(metrics);
     }
@@ -179,6 +184,7 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
         if (p.inserted > 0) {
             onNewUrls.run();
         }
+        onStored.run();
         p.keys = List.of();
         p.inserted = 0;
     }

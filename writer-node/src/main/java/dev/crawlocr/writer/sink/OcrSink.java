@@ -36,9 +36,17 @@ public final class OcrSink implements BatchSink<OcrResult> {
             WHERE crawl_id = ? AND content_hash = ? AND format IS DISTINCT FROM ?""";
 
     private final Counter rows;
+    private final Runnable onStored;
 
-    public OcrSink(MeterRegistry metrics) {
+    /** @param onStored called after results are committed: the last one may complete its crawl */
+    public OcrSink(Runnable onStored, MeterRegistry metrics) {
+        this.onStored = onStored;
         this.rows = Sql.rows(metrics, "ocr_results");
+    }
+
+    @Override
+    public void afterCommit(List<OcrResult> batch) {
+        onStored.run();
     }
 
     @Override
