@@ -21,7 +21,12 @@ public final class NodeMain {
         void close();
     }
 
+    /** See {@link #widenVirtualThreadScheduler()}. */
+    static final String CARRIERS = "jdk.virtualThreadScheduler.parallelism";
+    static final int CARRIERS_PER_CORE = 4;
+
     public static void run(String name, Supplier<Node> factory) {
+        widenVirtualThreadScheduler();
         Node node;
         try {
             node = factory.get();
@@ -50,6 +55,21 @@ public final class NodeMain {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Gives virtual threads {@value #CARRIERS_PER_CORE} carrier threads per core, unless {@code -D}{@value #CARRIERS}
+     * says otherwise; it must run before the process starts its first virtual thread. With the JDK's default of one
+     * per core, a virtual thread busy on the CPU (parsing a page) keeps its carrier until it blocks, so a virtual thread
+     * whose sleep or I/O has just ended waits for it: a host's next polite request starts late and its response is
+     * noticed late, and every host's period grows by that wait. With more carriers than cores, the kernel's scheduler
+     * shares the cores among them and the waiting thread runs at once. (The pipeline benchmark's polite crawl of 20
+     * hosts on 2 cores went from 88% to 93% of its politeness limit.)
+     */
+    static void widenVirtualThreadScheduler() {
+        if (System.getProperty(CARRIERS) == null) {
+            System.setProperty(CARRIERS, Integer.toString(CARRIERS_PER_CORE * Runtime.getRuntime().availableProcessors()));
         }
     }
 

@@ -2,9 +2,12 @@ package dev.crawlocr.common.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crawlocr.common.config.ConfigException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +29,35 @@ class NodeMainTest {
                 throw new NoClassDefFoundError("jdk/net/Sockets");
             });
         }
+    }
+
+    /** A node that says how many virtual-thread carriers it starts with, then refuses its configuration. */
+    public static final class CarriersNode {
+        public static void main(String[] args) {
+            NodeMain.run("test-node", () -> {
+                System.out.println("carriers=" + System.getProperty(NodeMain.CARRIERS));
+                throw new ConfigException(List.of("nothing to run"));
+            });
+        }
+    }
+
+    @Test
+    void virtualThreadsGetSeveralCarriersPerCoreUnlessTheCommandLineSaysOtherwise(@TempDir Path dir) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(runCarriersNode(dir)).contains("carriers=" + NodeMain.CARRIERS_PER_CORE * cores);
+        assertThat(runCarriersNode(dir, "-D" + NodeMain.CARRIERS + "=3")).contains("carriers=3");
+    }
+
+    private static String runCarriersNode(Path dir, String... jvmOptions) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CarriersNode.class.getName()));
+        Path log = dir.resolve("carriers.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        return Files.readString(log, StandardCharsets.UTF_8);
     }
 
     @Test
