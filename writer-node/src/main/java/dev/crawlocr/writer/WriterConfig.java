@@ -82,7 +82,7 @@ public record WriterConfig(
                     "Fetch attempts of a URL that keeps failing transiently")
             .define("WRITER_RETRY_DELAY", DURATION, "30s", "Wait before a transiently failed URL is due again")
             .define("WRITER_COMPLETION_INTERVAL", DURATION, "500ms", ConfigDef.positiveDuration(), "positive",
-                    "How often running crawls are checked for completion");
+                    "How often running crawls are checked for completion, besides the check that stored outcomes, links and OCR results ask for");
 
     /** The configuration {@code c} holds ({@code c} from {@code DEF.parse(env, args)}). */
     public static WriterConfig from(Config c) {
