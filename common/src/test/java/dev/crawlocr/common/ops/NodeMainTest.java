@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,9 +19,10 @@ class NodeMainTest {
     public static final class MissingClassNode {
         public static void main(String[] args) {
             NodeMain.run("test-node", () -> {
+                CountDownLatch never = new CountDownLatch(1);
                 Thread worker = new Thread(() -> {
                     try {
-                        Thread.sleep(Long.MAX_VALUE);
+                        never.await(); // runs until the process ends
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
