@@ -6,14 +6,24 @@ import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.CrawlScope;
 import dev.crawlocr.common.message.OcrSettings;
 import dev.crawlocr.common.message.Politeness;
+import dev.crawlocr.common.message.RequestSettings;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -35,13 +45,61 @@ final class CrawlCommand {
         }
     }
 
+    /** "50/s", "50/sec", "3000/min" or "50" (per second) as requests per second. */
+    static final class RateConverter implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            Matcher m = Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(?:/\\s*(s|sec|second|m|min|minute|h|hour))?\\s*").matcher(value);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("Invalid rate '" + value + "': write 50/s, 3000/min or 10000/h");
+            }
+            double n = Double.parseDouble(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            return switch (unit.charAt(0)) {
+                case 'm' -> n / 60;
+                case 'h' -> n / 3600;
+                default -> n;
+            };
+        }
+    }
+
+    static final class BytesConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return ConfigDef.parseBytes(value);
+        }
+    }
+
     @Command(name = "start", description = "Start a crawl and print its id.")
     static final class Start implements Callable<Integer> {
         @ParentCommand
         CrawlCommand parent;
 
-        @Option(names = "--seed", required = true, description = "Seed URL (repeatable)")
-        List<String> seeds;
+        @Option(names = "--seed", description = "Seed URL (repeatable); or give --urls")
+        List<String> seeds = new ArrayList<>();
+        @Option(names = "--urls", paramLabel = "FILE", description = "Fetch the URLs listed in FILE, one per line ('-' for standard input;"
+                + " blank lines and lines starting with # are skipped), streamed into the crawl in batches")
+        String urlList;
+        @Option(names = "--follow", defaultValue = "links", paramLabel = "links|none",
+                description = "links: follow the links and images of pages (default); none: fetch exactly the seeds or the list")
+        String follow;
+        @Option(names = "--header", paramLabel = "'NAME: VALUE'", description = "Request header sent with every request (repeatable);"
+                + " a value may reference a secret as ${secret:NAME}, which each fetcher resolves from its secrets directory or environment")
+        List<String> headers = new ArrayList<>();
+        @Option(names = "--accept", split = ",", paramLabel = "TYPES",
+                description = "Media types kept as data, e.g. application/json,text/csv,application/xml,text/plain")
+        List<String> accept = new ArrayList<>();
+        @Option(names = "--body-max-bytes", defaultValue = "256KiB", converter = BytesConverter.class,
+                description = "Most bytes stored of a data response (default ${DEFAULT-VALUE}, at most 512KiB)")
+        long bodyMaxBytes;
+        @Option(names = "--ignore-robots", description = "Send no robots.txt request and apply no robots.txt rule (for an API whose contract allows it)")
+        boolean ignoreRobots;
+        @Option(names = "--crawl-rate", converter = RateConverter.class, paramLabel = "N/s|N/min",
+                description = "Requests per second (or /min) across all of the crawl's hosts and fetchers, 0 = none")
+        double crawlRate;
+        @Option(names = "--crawl-connections", defaultValue = "0",
+                description = "Requests in progress at once across all of the crawl's hosts and fetchers, 0 = none")
+        int crawlConnections;
         @Option(names = "--id", description = "Crawl id (default: generated)")
         String id;
         @Option(names = "--allow-host", description = "Host to stay on (repeatable; default: the seeds' hosts)")
@@ -91,8 +149,15 @@ final class CrawlCommand {
                 parent.root.checkSameCluster(admin);
             }
             CrawlJobs jobs = new CrawlJobs(parent.root.kafkaConfig());
-            jobs.start(job);
-            System.out.println(job.crawlId());
+            if (urlList == null) {
+                jobs.start(job);
+                System.out.println(job.crawlId());
+            } else {
+                System.out.println(job.crawlId());
+                System.out.flush();
+                CrawlJobs.ListSent sent = sendList(jobs, job);
+                System.err.printf("crawlctl: listed %d URLs in %d records; %d lines refused%n", sent.urls(), sent.records(), sent.refused());
+            }
             if (!await) {
                 return 0;
             }
@@ -105,17 +170,58 @@ final class CrawlCommand {
             return 0;
         }
 
+        private CrawlJobs.ListSent sendList(CrawlJobs jobs, CrawlJob job) {
+            if (urlList.equals("-")) {
+                return jobs.startWithList(job, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), "stdin", System.err);
+            }
+            try (BufferedReader in = Files.newBufferedReader(Path.of(urlList), StandardCharsets.UTF_8)) {
+                return jobs.startWithList(job, in, urlList, System.err);
+            } catch (IOException e) {
+                throw new UserError("Cannot read the URL list " + urlList + ": " + e, e);
+            }
+        }
+
         CrawlJob toJob() {
             String crawlId = id != null ? id : "c-" + UUID.randomUUID().toString().substring(0, 8);
+            boolean followLinks = switch (follow) {
+                case "links" -> true;
+                case "none" -> false;
+                default -> throw new UserError("Invalid --follow '" + follow + "': give links or none");
+            };
+            if (urlList != null && !seeds.isEmpty()) {
+                throw new UserError("Give --seed or --urls, not both");
+            }
+            if (urlList == null && seeds.isEmpty()) {
+                throw new UserError("Give at least one --seed, or a URL list with --urls FILE");
+            }
+            if (urlList != null && followLinks && allowHosts.isEmpty() && allowDomains.isEmpty()) {
+                throw new UserError("A crawl of a URL list that follows links needs its scope: give --allow-host or --allow-domain,"
+                        + " or --follow none to fetch exactly the list");
+            }
             try {
                 CrawlScope scope = new CrawlScope(allowHosts, allowDomains, include, exclude, maxDepth, maxPagesPerHost, maxPages, null,
-                        !noImages, maxOutlinks);
-                Politeness politeness = new Politeness(delay.toMillis(), maxConnections, perMinute, maxRequests, recrawl == null ? 0 : recrawl.toSeconds());
+                        !noImages, maxOutlinks, followLinks);
+                Politeness politeness = new Politeness(delay.toMillis(), maxConnections, perMinute, maxRequests,
+                        recrawl == null ? 0 : recrawl.toSeconds(), crawlRate, crawlConnections);
+                RequestSettings request = new RequestSettings(parseHeaders(), accept, bodyMaxBytes, ignoreRobots);
                 return new CrawlJob(CrawlJob.SCHEMA, crawlId, CrawlJob.State.RUNNING, seeds, scope, politeness,
-                        new OcrSettings(lang, psm, minConfidence), Instant.now());
+                        new OcrSettings(lang, psm, minConfidence), Instant.now(), request, urlList == null ? 0 : CrawlJob.LIST_SENDING);
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage(), e);
             }
+        }
+
+        private Map<String, String> parseHeaders() {
+            Map<String, String> parsed = new LinkedHashMap<>();
+            for (String h : headers) {
+                int colon = h.indexOf(':');
+                if (colon <= 0) {
+                    throw new UserError("Invalid --header '" + RequestSettings.SECRET.matcher(h).replaceAll("\\${secret:…}")
+                            + "': write 'Name: value'");
+                }
+                parsed.put(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
+            }
+            return parsed;
         }
     }
 

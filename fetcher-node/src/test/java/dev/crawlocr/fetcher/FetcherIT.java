@@ -41,7 +41,7 @@ class FetcherIT {
         try (DemoSite site = DemoSite.start(24, 4);
              CrawlHarness crawl = new CrawlHarness(bootstrap);
              FetcherNode fetcher = FetcherNode.start(CrawlHarness.fetcherEnv(bootstrap))) {
-            crawl.publishJob(List.of(site.seedUrl()), CrawlScope.defaults(), new Politeness(10, 1, 0, 0, 0));
+            crawl.publishJob(List.of(site.seedUrl()), CrawlScope.defaults(), new Politeness(10, 1, 0, 0, 0, 0, 0));
             crawl.seed(site.seedUrl());
 
             int images = site.imageTexts().size();
@@ -118,7 +118,7 @@ class FetcherIT {
                 site.route("/p" + i, TestSite.html("<title>p" + i + "</title>"));
             }
             crawl.stopScheduling();
-            crawl.publishJob(List.of(site.url("/p0")), CrawlScope.defaults(), new Politeness(1500, 1, 0, 0, 0));
+            crawl.publishJob(List.of(site.url("/p0")), CrawlScope.defaults(), new Politeness(1500, 1, 0, 0, 0, 0, 0));
             FetcherNode fetcher = FetcherNode.start(CrawlHarness.fetcherEnv(bootstrap));
             try (var producer = Clients.producer(CrawlHarness.common(bootstrap), "bad")) {
                 Clients.send(producer, Topics.FRONTIER, "host-x".getBytes(StandardCharsets.UTF_8),

@@ -45,7 +45,7 @@ class PolitenessIT {
         FetcherNode b = null;
         try (CrawlHarness crawl = new CrawlHarness(bootstrap)) {
             crawl.stopScheduling();
-            crawl.publishJob(sites.stream().map(s -> s.url("/p0")).toList(), CrawlScope.defaults(), new Politeness(DELAY_MS, 1, 0, 0, 0));
+            crawl.publishJob(sites.stream().map(s -> s.url("/p0")).toList(), CrawlScope.defaults(), new Politeness(DELAY_MS, 1, 0, 0, 0, 0, 0));
             a = FetcherNode.start(CrawlHarness.fetcherEnv(bootstrap));
             for (int p = 0; p < PAGES; p++) {
                 for (TestSite s : sites) {

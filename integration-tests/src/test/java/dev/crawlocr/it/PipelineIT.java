@@ -49,8 +49,8 @@ class PipelineIT {
             CrawlJobs jobs = new CrawlJobs(new CommonConfig(bootstrap, true, 4, 10 << 20, 0, "e2e"));
             String id = "e2e-" + System.nanoTime();
             jobs.start(new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, List.of(site.seedUrl()),
-                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true, 0),
-                    new Politeness(10, 1, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
+                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true, 0, true),
+                    new Politeness(10, 1, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
 
             Optional<CrawlEvent> done = jobs.awaitCompletion(id, Duration.ofMinutes(4), null);
             assertThat(done).as("completion event of crawl %s", id).isPresent();
@@ -93,8 +93,8 @@ class PipelineIT {
             CrawlJobs jobs = new CrawlJobs(new CommonConfig(env.bootstrap(), true, 4, 10 << 20, 0, "scaleout"));
             String id = "scaleout-" + System.nanoTime();
             jobs.start(new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, sites.stream().map(DemoSite::seedUrl).toList(),
-                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true, 0),
-                    new Politeness(10, 1, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
+                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true, 0, true),
+                    new Politeness(10, 1, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
             Optional<CrawlEvent> done = jobs.awaitCompletion(id, Duration.ofMinutes(4), null);
             assertThat(done).as("completion event of crawl %s", id).isPresent();
             assertThat(done.get().counts()).containsEntry("pages", 120L).containsEntry("images", 30L).containsEntry("ocr", 30L);
@@ -124,11 +124,11 @@ class PipelineIT {
             String caps = "caps-" + System.nanoTime();
             String budget = "budget-" + System.nanoTime();
             jobs.start(new CrawlJob(CrawlJob.SCHEMA, caps, CrawlJob.State.RUNNING, capped.stream().map(DemoSite::seedUrl).toList(),
-                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 15, 35, null, true, 0),
-                    new Politeness(30, 1, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
+                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 15, 35, null, true, 0, true),
+                    new Politeness(30, 1, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
             jobs.start(new CrawlJob(CrawlJob.SCHEMA, budget, CrawlJob.State.RUNNING, budgeted.stream().map(DemoSite::seedUrl).toList(),
-                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true, 0),
-                    new Politeness(30, 1, 0, 50, 0), new OcrSettings("eng", null, null), Instant.now()));
+                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true, 0, true),
+                    new Politeness(30, 1, 0, 50, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
             try (Connection db = DriverManager.getConnection(env.dbUrl(), env.pg().user(), env.pg().password())) {
                 // a third fetcher joins mid-crawl and leaves again: two rebalances move hosts between fetchers
                 org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> fetchedPages(db, caps) >= 10);

@@ -101,7 +101,7 @@ class CompletionIT {
         try (WriterKit kit = new WriterKit()) {
             kit.startWriter();
             WriterKit.Frontier frontier = kit.frontier();
-            kit.startCrawl(new Politeness(0, 1, 0, 0, 1), "http://again.test/");
+            kit.startCrawl(new Politeness(0, 1, 0, 0, 1, 0, 0), "http://again.test/");
             FetchTask first = frontier.await("http://again.test/");
             kit.fetched(kit.page(first, "Again", "Fetched once, and again a second later", List.of()));
             FetchTask second = frontier.awaitAttempt("http://again.test/", 2);

@@ -28,7 +28,7 @@ class LeaseRecoveryIT {
             String leasedOnly = "http://lease.test/leased.html";
             String queuedOnly = "http://lease.test/queued.html";
             WriterNode registryOnly = kit.startWriter("WRITER_SCHEDULER_ENABLED", "false");
-            kit.startCrawl(new Politeness(0, 1, 0, 0, 0), seed); // one connection, no delay: 3 leases out per host
+            kit.startCrawl(new Politeness(0, 1, 0, 0, 0, 0, 0), seed); // one connection, no delay: 3 leases out per host
             await().atMost(20, TimeUnit.SECONDS).until(() -> kit.count("SELECT count(*) FROM urls") == 1);
             // The seed is leased by a scheduler that dies before it can produce the task.
             try (Database db = new Database(kit.dbUrl, kit.postgres.user(), kit.postgres.password(), 2, new SimpleMeterRegistry())) {

@@ -108,7 +108,7 @@ final class WriterKit implements AutoCloseable {
     /** Links a fetch found, as the fetcher sends them: record {@code part} of the fetch at {@code fetchedAtMs}. */
     void discovered(String source, List<DiscoveredUrls.Link> links, long fetchedAtMs, int part) {
         String host = Urls.hostKey(links.get(0).url()).orElseThrow();
-        send(Topics.DISCOVERED, host, new DiscoveredUrls(DiscoveredUrls.SCHEMA, crawlId, host, source, links, fetchedAtMs, part));
+        send(Topics.DISCOVERED, host, new DiscoveredUrls(DiscoveredUrls.SCHEMA, crawlId, host, source, links, fetchedAtMs, part, false));
     }
 
     static String text(String url, int chars) {
@@ -127,13 +127,13 @@ final class WriterKit implements AutoCloseable {
     FetchResult page(FetchTask task, String title, String text, List<String> images, Map<String, Integer> dropped) {
         return new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.PAGE, task.depth(), FetchStatus.FETCHED, null,
                 task.url(), 200, "text/html", title, text, false, "hash-" + task.url().hashCode(), text.length(), 3, dropped, images, null,
-                System.currentTimeMillis(), 12, 1, task.maxRequests(), 0, task.leaseUntilMs());
+                System.currentTimeMillis(), 12, 1, task.maxRequests(), 0, task.leaseUntilMs(), 0);
     }
 
     FetchResult image(FetchTask task, String contentHash) {
         return new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.IMAGE, task.depth(), FetchStatus.FETCHED, null,
                 task.url(), 200, "image/png", null, null, false, contentHash, 2048, 0, Map.of(), List.of(), null, System.currentTimeMillis(), 7,
-                1, task.maxRequests(), 0, task.leaseUntilMs());
+                1, task.maxRequests(), 0, task.leaseUntilMs(), 0);
     }
 
     void fetched(FetchResult result) {

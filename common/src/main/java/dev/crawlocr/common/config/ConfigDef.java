@@ -170,7 +170,7 @@ public final class ConfigDef {
         };
     }
 
-    static long parseBytes(String s) {
+    public static long parseBytes(String s) {
         String t = s.toUpperCase(Locale.ROOT).replace("IB", "B");
         long mult = 1;
         if (t.endsWith("KB")) {

@@ -18,6 +18,8 @@ import java.util.List;
  * @param fetchImages      whether images are fetched and OCR'd; default true
  * @param maxOutlinks      links (and, separately, images) followed per page; the rest are dropped and counted; 0 means
  *                         the fetcher node's {@code FETCHER_MAX_OUTLINKS} (1,000 unless configured); default 0
+ * @param followLinks      false to fetch exactly the seeds or the listed URLs: no link or image of a page is
+ *                         followed (they are counted as dropped by {@code follow-none}); default true
  */
 public record CrawlScope(
         List<String> allowedHosts,
@@ -29,7 +31,8 @@ public record CrawlScope(
         long maxPages,
         List<String> deniedExtensions,
         boolean fetchImages,
-        int maxOutlinks) {
+        int maxOutlinks,
+        boolean followLinks) {
 
     public static final List<String> DEFAULT_DENIED_EXTENSIONS = List.of(
             "zip", "gz", "tgz", "bz2", "xz", "7z", "rar", "tar", "exe", "msi", "dmg", "iso", "bin", "apk",
@@ -50,6 +53,6 @@ public record CrawlScope(
 
     /** The scope of a crawl that sets none; absent JSON fields take their values from it. */
     public static CrawlScope defaults() {
-        return new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, null, true, 0);
+        return new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, null, true, 0, true);
     }
 }

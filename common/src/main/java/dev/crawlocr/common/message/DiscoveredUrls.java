@@ -12,9 +12,12 @@ import java.util.List;
  * @param sourceUrl   the page they were found on; default null, for seeds
  * @param urls        default empty
  * @param fetchedAtMs the {@link FetchResult#fetchedAtMs} of the fetch that found them; default 0
- * @param part        which of that fetch's {@link FetchResult#linkRecords} records this is, from 0; default 0
+ * @param part        which of that fetch's {@link FetchResult#linkRecords} records this is, from 0; or, in a URL
+ *                    list, which of the list's records; default 0
+ * @param list        true for a record of the crawl's URL list ({@link CrawlJob#listRecords()}); default false
  */
-public record DiscoveredUrls(int schema, String crawlId, String host, String sourceUrl, List<Link> urls, long fetchedAtMs, int part) {
+public record DiscoveredUrls(int schema, String crawlId, String host, String sourceUrl, List<Link> urls, long fetchedAtMs, int part,
+                             boolean list) {
 
     public static final int SCHEMA = 1;
 
@@ -43,6 +46,11 @@ public record DiscoveredUrls(int schema, String crawlId, String host, String sou
 
     /** URLs not yet tied to a fetch's records: seeds, or a page's links before {@code Emitter} numbers them. */
     public DiscoveredUrls(int schema, String crawlId, String host, String sourceUrl, List<Link> urls) {
-        this(schema, crawlId, host, sourceUrl, urls, 0, 0);
+        this(schema, crawlId, host, sourceUrl, urls, 0, 0, false);
+    }
+
+    /** Record {@code part} of a crawl's URL list. */
+    public static DiscoveredUrls listPart(String crawlId, String host, List<Link> urls, int part) {
+        return new DiscoveredUrls(SCHEMA, crawlId, host, null, urls, 0, part, true);
     }
 }

@@ -18,7 +18,9 @@ import java.util.Map;
  * @param httpStatus    0 when no response arrived; default 0
  * @param contentType   the response's media type; default null
  * @param title         a page's title; default null
- * @param text          visible text of a page; null for images and failures; default null
+ * @param text          visible text of a page, or the body of a response kept as data (the crawl's accept types) as it
+ *                      came, decoded with its charset and cut at the crawl's body cap; null for images and failures;
+ *                      default null
  * @param truncated     true when the body was cut at the size cap; default false
  * @param contentHash   SHA-256 hex of the body; for images the key of {@code crawl.images}; default null
  * @param bytes         body size; default 0
@@ -39,6 +41,8 @@ import java.util.Map;
  *                      crawl is not complete until all of them are registered; default 0
  * @param leaseUntilMs  the task's {@link FetchTask#leaseUntilMs}, echoed so the writer can tell the task's own lease
  *                      from a newer one when the task is RETURNED; default 0 (unknown)
+ * @param retryAfterMs  how long the server asked the client to wait (Retry-After on a 429 or 503), in ms; 0 when it
+ *                      did not; default 0
  */
 public record FetchResult(
         int schema,
@@ -65,7 +69,8 @@ public record FetchResult(
         int requests,
         int maxRequests,
         int linkRecords,
-        long leaseUntilMs) {
+        long leaseUntilMs,
+        long retryAfterMs) {
 
     public static final int SCHEMA = 1;
 
@@ -81,26 +86,34 @@ public record FetchResult(
         Check.atLeast(requests, 0, "requests");
         Check.atLeast(maxRequests, 0, "maxRequests");
         Check.atLeast(linkRecords, 0, "linkRecords");
+        Check.atLeast(retryAfterMs, 0, "retryAfterMs");
     }
 
     /** This result of {@code task}, which sent {@code sent} requests: its allowance and lease are echoed. */
     public FetchResult forTask(FetchTask task, int sent) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
                 truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, sent, task.maxRequests(),
-                linkRecords, task.leaseUntilMs());
+                linkRecords, task.leaseUntilMs(), retryAfterMs);
     }
 
     /** This result with the number of link records sent before it. */
     public FetchResult withLinkRecords(int records) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
                 truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests,
-                maxRequests, records, leaseUntilMs);
+                maxRequests, records, leaseUntilMs, retryAfterMs);
+    }
+
+    /** This result with the server's Retry-After, in ms. */
+    public FetchResult withRetryAfterMs(long ms) {
+        return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
+                truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests,
+                maxRequests, linkRecords, leaseUntilMs, ms);
     }
 
     /** An outcome without content: an error, a denial or a redirect. */
     public static FetchResult failure(FetchTask task, FetchStatus status, int httpStatus, String reason, String redirectTo, long fetchMs) {
         return new FetchResult(SCHEMA, task.crawlId(), task.url(), task.kind(), task.depth(), status, reason, task.url(),
                 httpStatus, null, null, null, false, null, 0, 0, Map.of(), List.of(), redirectTo, System.currentTimeMillis(), fetchMs,
-                0, task.maxRequests(), 0, task.leaseUntilMs());
+                0, task.maxRequests(), 0, task.leaseUntilMs(), 0);
     }
 }

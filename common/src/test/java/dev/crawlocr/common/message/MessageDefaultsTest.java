@@ -43,9 +43,12 @@ class MessageDefaultsTest {
 
     private static final ObjectMapper MAPPER = Json.mapper();
 
-    /** The fields with no default, as paths from the message (a list element's fields under the list's name). */
+    /**
+     * The fields with no default, as paths from the message (a list element's fields under the list's name). A
+     * job's seeds are required only without a URL list, which the example has (see the test of that below).
+     */
     private static final Map<Class<?>, Set<String>> REQUIRED = Map.of(
-            CrawlJob.class, Set.of("schema", "crawlId", "state", "seeds", "createdAt"),
+            CrawlJob.class, Set.of("schema", "crawlId", "state", "createdAt"),
             DiscoveredUrls.class, Set.of("schema", "crawlId", "host", "urls.url", "urls.kind"),
             FetchTask.class, Set.of("schema", "crawlId", "url", "host", "kind", "attempt"),
             FetchResult.class, Set.of("schema", "crawlId", "url", "kind", "status"),
@@ -120,7 +123,7 @@ class MessageDefaultsTest {
         CrawlJob job = Json.decode(values.get(Topics.JOBS).getBytes(StandardCharsets.UTF_8), CrawlJob.class);
         Politeness d = Politeness.defaults();
         assertThat(job.politeness()).isEqualTo(new Politeness(0, d.maxConnectionsPerHost(), d.maxRequestsPerHostPerMinute(),
-                d.maxRequestsTotal(), d.recrawlIntervalSeconds()));
+                d.maxRequestsTotal(), d.recrawlIntervalSeconds(), 0, 0));
         assertThat(job.scope()).isEqualTo(CrawlScope.defaults());
         assertThat(job.ocr()).isEqualTo(OcrSettings.defaults());
 
@@ -129,10 +132,19 @@ class MessageDefaultsTest {
     }
 
     @Test
+    void aJobNeedsSeedsUnlessItsUrlsComeAsAList() {
+        String list = "{\"schema\":1,\"crawlId\":\"c\",\"state\":\"RUNNING\",\"listRecords\":-1,\"createdAt\":\"2026-11-22T00:00:00Z\"}";
+        assertThat(Json.decode(list.getBytes(StandardCharsets.UTF_8), CrawlJob.class).seeds()).isEmpty();
+        String none = list.replace("\"listRecords\":-1,", "");
+        assertThatThrownBy(() -> Json.decode(none.getBytes(StandardCharsets.UTF_8), CrawlJob.class))
+                .isInstanceOf(BadRecordException.class).hasMessageContaining("'seeds'");
+    }
+
+    @Test
     void aPartialPolitenessObjectWithTheShortDelayNameKeepsTheOtherDefaults() {
         CrawlJob job = Json.decode(("{\"schema\":1,\"crawlId\":\"c\",\"state\":\"RUNNING\",\"seeds\":[\"http://a.example/\"],"
                 + "\"politeness\":{\"delayMs\":0},\"createdAt\":\"2026-11-22T00:00:00Z\"}").getBytes(StandardCharsets.UTF_8), CrawlJob.class);
-        assertThat(job.politeness()).isEqualTo(new Politeness(0, 1, 0, 0, 0));
+        assertThat(job.politeness()).isEqualTo(new Politeness(0, 1, 0, 0, 0, 0, 0));
     }
 
     /** Adds every field of {@code node} (a value of {@code type}) to {@code out}, and those of the records inside it. */

@@ -85,7 +85,7 @@ public final class ContentHandler {
                 null,
                 task.url(), r.status(), r.contentType(), page.title(), page.text(), r.truncated() || page.textTruncated(),
                 Hashes.sha256Hex(r.body()), r.body().length, sel.outlinks(), sel.droppedByCategory(), sel.imageUrls(), null,
-                System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs());
+                System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs(), 0);
         return new Outcome(result, discovered, images);
     }
 
@@ -111,7 +111,7 @@ public final class ContentHandler {
         ImageMeta meta = new ImageMeta(ImageMeta.SCHEMA, task.crawlId(), task.url(), hash, type);
         FetchResult result = new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.IMAGE, task.depth(), FetchStatus.FETCHED,
                 null, task.url(), r.status(), type, null, null, false, hash, r.body().length, 0, Map.of(), List.of(), null,
-                System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs());
+                System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs(), 0);
         return new Outcome(result, List.of(), List.of(new Outcome.Image(meta, r.body())));
     }
 
@@ -119,7 +119,7 @@ public final class ContentHandler {
         FetchResult f = FetchResult.failure(task, FetchStatus.ERROR, r.status(), reason, null, fetchMs);
         return Outcome.of(new FetchResult(f.schema(), f.crawlId(), f.url(), f.kind(), f.depth(), f.status(), f.reason(), f.finalUrl(),
                 f.httpStatus(), r.contentType(), null, null, r.truncated(), null, r.body().length, 0, Map.of(), List.of(), null,
-                f.fetchedAtMs(), fetchMs, f.requests(), f.maxRequests(), f.linkRecords(), f.leaseUntilMs()));
+                f.fetchedAtMs(), fetchMs, f.requests(), f.maxRequests(), f.linkRecords(), f.leaseUntilMs(), 0));
     }
 
     /** "text/html" from "Text/HTML; charset=utf-8"; null when absent or blank. */

@@ -164,7 +164,7 @@ public final class FetcherBenchmark {
         env.put("FETCHER_HOST_QUEUE_MAX", "10000");
         env.put("FETCHER_QUEUE_MAX", "20000");
         CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, "engine", CrawlJob.State.RUNNING, sites.stream().map(DemoSite::seedUrl).toList(),
-                CrawlScope.defaults(), new Politeness(0, 16, 0, 0, 0), OcrSettings.defaults(), Instant.now());
+                CrawlScope.defaults(), new Politeness(0, 16, 0, 0, 0, 0, 0), OcrSettings.defaults(), Instant.now());
         try (FetchEngine engine = new FetchEngine(FetcherConfig.from(FetcherConfig.DEF.parse(env)), id -> java.util.Optional.of(job), new SimpleMeterRegistry())) {
             double pagesPerSecond = 0;
             for (int pass = 0; pass < 2; pass++) {
@@ -258,7 +258,7 @@ public final class FetcherBenchmark {
 
     private static void job(KafkaProducer<byte[], byte[]> producer, String crawl, List<DemoSite> sites) {
         CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, crawl, CrawlJob.State.RUNNING, sites.stream().map(DemoSite::seedUrl).toList(),
-                CrawlScope.defaults(), new Politeness(0, 16, 0, 0, 0), OcrSettings.defaults(), Instant.now());
+                CrawlScope.defaults(), new Politeness(0, 16, 0, 0, 0, 0, 0), OcrSettings.defaults(), Instant.now());
         Clients.send(producer, Topics.JOBS, crawl.getBytes(StandardCharsets.UTF_8), Json.encode(job), new RecordHeaders()).join();
     }
 

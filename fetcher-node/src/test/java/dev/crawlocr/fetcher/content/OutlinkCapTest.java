@@ -32,8 +32,8 @@ class OutlinkCapTest {
                 <img src="/i.png">"""));
         CrawlScope d = CrawlScope.defaults();
         engines.crawl(crawlId, List.of(site.url("/")), new CrawlScope(d.allowedHosts(), d.allowedDomains(), d.includePatterns(),
-                d.excludePatterns(), d.maxDepth(), d.maxPagesPerHost(), d.maxPages(), d.deniedExtensions(), d.fetchImages(), maxOutlinks),
-                new Politeness(0, 1, 0, 0, 0));
+                d.excludePatterns(), d.maxDepth(), d.maxPagesPerHost(), d.maxPages(), d.deniedExtensions(), d.fetchImages(), maxOutlinks, true),
+                new Politeness(0, 1, 0, 0, 0, 0, 0));
         return engines.fetch(crawlId, site.url("/index.html"));
     }
 

@@ -35,7 +35,7 @@ class DeadHostTest {
     void aHostThatStoppedAnsweringEndsItsQueuedTasksAtOnceAndIsNotAskedAgain() {
         TestSite site = new TestSite();
         site.route("/p0", TestSite.html("<title>p0</title>"));
-        engines.crawl("c", List.of(site.url("/")), CrawlScope.defaults(), new Politeness(0, 1, 0, 0, 0));
+        engines.crawl("c", List.of(site.url("/")), CrawlScope.defaults(), new Politeness(0, 1, 0, 0, 0, 0, 0));
         assertThat(engines.fetch("c", site.url("/p0")).result().status()).isEqualTo(FetchStatus.FETCHED);
         List<String> urls = new ArrayList<>();
         for (int i = 1; i <= 40; i++) {
@@ -74,8 +74,8 @@ class DeadHostTest {
         for (int i = 0; i < 5; i++) {
             site.route("/p" + i, TestSite.html("<title>p</title>"));
         }
-        CrawlJob stopped = engines.crawl("stopped", List.of(site.url("/")), CrawlScope.defaults(), new Politeness(0, 1, 0, 0, 0));
-        engines.crawl("other", List.of(site.url("/")), CrawlScope.defaults(), new Politeness(0, 1, 0, 0, 0));
+        CrawlJob stopped = engines.crawl("stopped", List.of(site.url("/")), CrawlScope.defaults(), new Politeness(0, 1, 0, 0, 0, 0, 0));
+        engines.crawl("other", List.of(site.url("/")), CrawlScope.defaults(), new Politeness(0, 1, 0, 0, 0, 0, 0));
         CompletableFuture<Outcome> running = engines.engine.submit(Engines.task("stopped", site.url("/slow"), UrlKind.PAGE, 1), 0);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> site.count("/slow") == 1);
         List<CompletableFuture<Outcome>> queued = new ArrayList<>();

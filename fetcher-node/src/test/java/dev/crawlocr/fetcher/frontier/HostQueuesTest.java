@@ -69,7 +69,7 @@ class HostQueuesTest {
         for (int i = 0; i < 6; i++) {
             c.route(s, "/p" + i);
         }
-        engines.crawl("c", List.of(s.url("/")), CrawlScope.defaults(), new Politeness(0, 2, 0, 0, 0));
+        engines.crawl("c", List.of(s.url("/")), CrawlScope.defaults(), new Politeness(0, 2, 0, 0, 0, 0, 0));
         List<CompletableFuture<Outcome>> all = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             all.add(engines.engine.submit(Engines.task("c", s.url("/p" + i), UrlKind.PAGE, 1), 0));
@@ -157,7 +157,7 @@ class HostQueuesTest {
     void aLeaseThatRunsOutWhileWaitingForTheHostsTurnIsNotFetched() {
         TestSite s = site();
         s.route("/p", TestSite.html("<title>p</title>"));
-        engines.crawl("c", List.of(s.url("/")), CrawlScope.defaults(), new Politeness(5_000, 1, 0, 0, 0));
+        engines.crawl("c", List.of(s.url("/")), CrawlScope.defaults(), new Politeness(5_000, 1, 0, 0, 0, 0, 0));
         FetchTask shortLease = new FetchTask(FetchTask.SCHEMA, "c", s.url("/p"), s.hostKey(), UrlKind.PAGE, 0, 1, System.currentTimeMillis() + 1_000);
         FetchResult r = engines.engine.submit(shortLease, 0).join().result();
         assertThat(r.status()).isEqualTo(FetchStatus.RETURNED);
@@ -171,11 +171,11 @@ class HostQueuesTest {
         s.route("/p", TestSite.html("<title>p</title>"));
         s.route("/q", TestSite.html("<title>q</title>"));
         s.route("/flaky", ex -> TestSite.send(ex, 503, "text/plain", "busy"));
-        engines.crawl("c", List.of(s.url("/")), CrawlScope.defaults(), new Politeness(0, 1, 0, 100, 0));
+        engines.crawl("c", List.of(s.url("/")), CrawlScope.defaults(), new Politeness(0, 1, 0, 100, 0, 0, 0));
         long lease = System.currentTimeMillis() + 60_000;
 
         FetchResult robotsOnly = engines.engine.submit(new FetchTask(FetchTask.SCHEMA, "c", s.url("/p"), s.hostKey(), UrlKind.PAGE,
-                0, 1, lease, 1), 0).join().result();
+                0, 1, lease, 1, 0), 0).join().result();
         assertThat(robotsOnly.status()).as("robots.txt took the only request").isEqualTo(FetchStatus.RETURNED);
         assertThat(robotsOnly.reason()).isEqualTo("request allowance of the task spent (1 requests, robots.txt included)");
         assertThat(robotsOnly.requests()).isEqualTo(1);
@@ -184,12 +184,12 @@ class HostQueuesTest {
         assertThat(s.count("/p")).isZero();
 
         FetchResult page = engines.engine.submit(new FetchTask(FetchTask.SCHEMA, "c", s.url("/q"), s.hostKey(), UrlKind.PAGE,
-                0, 1, lease, 2), 0).join().result();
+                0, 1, lease, 2, 0), 0).join().result();
         assertThat(page.status()).isEqualTo(FetchStatus.FETCHED);
         assertThat(page.requests()).as("robots.txt is cached now").isEqualTo(1);
 
         FetchResult retried = engines.engine.submit(new FetchTask(FetchTask.SCHEMA, "c", s.url("/flaky"), s.hostKey(), UrlKind.PAGE,
-                0, 1, lease, 2), 0).join().result();
+                0, 1, lease, 2, 0), 0).join().result();
         assertThat(retried.status()).isEqualTo(FetchStatus.FETCH_ERROR);
         assertThat(retried.requests()).as("retries stop at the allowance").isEqualTo(2);
         assertThat(s.count("/flaky")).isEqualTo(2);

@@ -56,7 +56,7 @@ public final class Engines implements AutoCloseable {
 
     /** A crawl with default scope around {@code seed} and no per-host delay. */
     public CrawlJob crawl(String id, String seed) {
-        return crawl(id, List.of(seed), CrawlScope.defaults(), new Politeness(0, 1, 0, 0, 0));
+        return crawl(id, List.of(seed), CrawlScope.defaults(), new Politeness(0, 1, 0, 0, 0, 0, 0));
     }
 
     public static FetchTask task(String crawlId, String url, UrlKind kind, int depth) {

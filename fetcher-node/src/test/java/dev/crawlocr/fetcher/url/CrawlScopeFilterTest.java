@@ -19,7 +19,7 @@ class CrawlScopeFilterTest {
     }
 
     private static CrawlScope scope(List<String> hosts, List<String> domains, List<String> inc, List<String> exc, int depth, List<String> ext, boolean images) {
-        return new CrawlScope(hosts, domains, inc, exc, depth, 0, 0, ext, images, 0);
+        return new CrawlScope(hosts, domains, inc, exc, depth, 0, 0, ext, images, 0, true);
     }
 
     @Test

@@ -94,7 +94,7 @@ class LinkSelectorTest {
     private static CrawlScopeFilter scopeWithCap(int maxOutlinks) {
         CrawlScope d = CrawlScope.defaults();
         CrawlScope capped = new CrawlScope(d.allowedHosts(), d.allowedDomains(), d.includePatterns(), d.excludePatterns(), d.maxDepth(),
-                d.maxPagesPerHost(), d.maxPages(), d.deniedExtensions(), d.fetchImages(), maxOutlinks);
+                d.maxPagesPerHost(), d.maxPages(), d.deniedExtensions(), d.fetchImages(), maxOutlinks, true);
         return new CrawlScopeFilter(new CrawlJob(CrawlJob.SCHEMA, "c", CrawlJob.State.RUNNING, List.of("https://example.com/"), capped,
                 Politeness.defaults(), OcrSettings.defaults(), Instant.now()));
     }

@@ -113,13 +113,13 @@ public final class PipelineBenchmark {
             Pipeline pipeline = new Pipeline(jobs, cluster, served, dbUrl, pg, maxOutlinks);
             ScrapyPeer scrapy = new ScrapyPeer(work);
 
-            Crawl w = pipeline.crawl("warmup", List.of(warm), new Politeness(0, 16, 0, 0, 0), true);
+            Crawl w = pipeline.crawl("warmup", List.of(warm), new Politeness(0, 16, 0, 0, 0, 0, 0), true);
             System.out.printf(Locale.ROOT, "warm-up crawl (not measured): %d pages, %d images in %.1f s%n", w.pages(), w.images(), w.seconds());
 
             if (index != null) {
                 System.out.printf(Locale.ROOT, "%n(a) one host %s: an index page linking %,d pages; 64 connections, no delay, no images%n",
                         index.baseUrl(), indexPages);
-                Crawl ours = pipeline.crawl("a", List.of(index), new Politeness(0, 64, 0, 0, 0), false);
+                Crawl ours = pipeline.crawl("a", List.of(index), new Politeness(0, 64, 0, 0, 0, 0, 0), false);
                 ScrapyPeer.Run theirs = scrapy.crawl("a", List.of(index.seedUrl()), Map.of("CONCURRENT_REQUESTS", "64",
                         "CONCURRENT_REQUESTS_PER_DOMAIN", "64", "DOWNLOAD_DELAY", "0"));
                 report.a(ours, theirs);
@@ -129,7 +129,7 @@ public final class PipelineBenchmark {
                 System.out.printf(Locale.ROOT, "%n(b), (c) %d hosts 127.0.1.1-127.0.1.%d, %d pages each (%,d pages), one image per %d pages"
                         + " (%,d images, for (c)); %d ms delay, one connection per host%n", hosts, hosts, pagesPerHost, hosts * pagesPerHost,
                         pagesPerImage, images, delayMs);
-                Politeness polite = new Politeness(delayMs, 1, 0, 0, 0);
+                Politeness polite = new Politeness(delayMs, 1, 0, 0, 0, 0, 0);
                 Crawl b = pipeline.crawl("b", hostSites, polite, false);
                 // Enough global concurrency that every host always has requests queued (8 each), handed out by the queue
                 // Scrapy's documentation advises for crawls of many hosts.
@@ -165,7 +165,7 @@ public final class PipelineBenchmark {
         Crawl crawl(String name, List<DemoSite> sites, Politeness politeness, boolean images) throws SQLException {
             String id = "bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
             CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, sites.stream().map(DemoSite::seedUrl).toList(),
-                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), MAX_DEPTH, 0, 0, null, images, maxOutlinks), politeness,
+                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), MAX_DEPTH, 0, 0, null, images, maxOutlinks, true), politeness,
                     new OcrSettings("eng", null, null), Instant.now());
             try (Connection db = DriverManager.getConnection(dbUrl, pg.user(), pg.password())) {
                 CpuUse.Sample cpu = CpuUse.sample(pids(db));

@@ -34,7 +34,7 @@ class BodyCapDrainIT {
             FetcherConfig config = FetcherConfig.from(FetcherConfig.DEF.parse(Map.of("FETCHER_ALLOW_NETWORKS", "127.0.0.0/8", "FETCHER_PAGE_MAX_BYTES", "1MB",
                     "IMAGE_MAX_BYTES", "1MB", "FETCHER_TOTAL_TIMEOUT", "4s", "FETCHER_MAX_RETRIES", "0")));
             CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, "drain", CrawlJob.State.RUNNING, List.of(server.url("/endless")),
-                    CrawlScope.defaults(), new Politeness(0, 1, 0, 0, 0), OcrSettings.defaults(), Instant.now());
+                    CrawlScope.defaults(), new Politeness(0, 1, 0, 0, 0, 0, 0), OcrSettings.defaults(), Instant.now());
             try (FetchEngine engine = new FetchEngine(config, id -> Optional.of(job), new SimpleMeterRegistry())) {
                 FetchResult endless = fetch(engine, server.url("/endless"), UrlKind.PAGE);
                 FetchResult huge = fetch(engine, server.url("/huge"), UrlKind.PAGE);

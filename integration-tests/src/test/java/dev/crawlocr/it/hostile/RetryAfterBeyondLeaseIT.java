@@ -31,8 +31,8 @@ class RetryAfterBeyondLeaseIT {
             slowDown.route("/", HostileRoutes.tooManyRequests(1_000_000, 3600, HostileRoutes.html("<html></html>")));
             String id = "retryafter-" + System.nanoTime();
             p.jobs.start(new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, List.of(slowDown.url("/")),
-                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), 1, 0, 0, null, false, 0),
-                    new Politeness(0, 1, 0, 0, 0), OcrSettings.defaults(), Instant.now()));
+                    new CrawlScope(List.of(), List.of(), List.of(), List.of(), 1, 0, 0, null, false, 0, true),
+                    new Politeness(0, 1, 0, 0, 0, 0, 0), OcrSettings.defaults(), Instant.now()));
             Optional<CrawlEvent> done = p.jobs.awaitCompletion(id, Duration.ofSeconds(60), null);
             try (CrawlDb db = new CrawlDb(p.dbUrl, p.pg.user(), p.pg.password(), id)) {
                 System.out.printf("requests to the host: %d; url status %s; attempts %s; fetch_errors %d%n", slowDown.hits("/"),

@@ -174,7 +174,7 @@ public final class Leases {
                 Leased l = leased.computeIfAbsent(d.crawlId, k -> new Leased(new ArrayList<>(), new ArrayList<>()));
                 l.hashes().add(d.urlHash);
                 l.allowances().add(allowance);
-                FetchTask task = new FetchTask(FetchTask.SCHEMA, d.crawlId, d.url, d.host, d.kind, d.depth, d.attempts + 1, until, allowance);
+                FetchTask task = new FetchTask(FetchTask.SCHEMA, d.crawlId, d.url, d.host, d.kind, d.depth, d.attempts + 1, until, allowance, 0);
                 if (decision instanceof CrawlLimits.Deny deny) {
                     denied.add(FetchResult.failure(task, FetchStatus.DENIED, 0, deny.reason(), null, 0));
                 } else {
