@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "crawlctl", mixinStandardHelpOptions = true, version = "crawlctl 0.1.0",
         description = "Control the crawlocr pipeline: crawls, status, topics, search and a local cluster.",
         subcommands = {CrawlCommand.class, StatusCommand.class, TailCommand.class, SearchCommand.class, UrlCommand.class, ExportCommand.class,
-                ClusterCommand.class, DemoCommand.class, DemoSiteCommand.class, CommandLine.HelpCommand.class})
+                ClusterCommand.class, DemoCommand.class, DemoSiteCommand.class, DemoApiCommand.class, CommandLine.HelpCommand.class})
 public final class Crawlctl {
 
     @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
