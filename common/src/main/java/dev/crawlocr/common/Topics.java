@@ -10,7 +10,7 @@ import java.util.Map;
  * topic              key            value                                              producer -> consumer
  * crawl.jobs         crawl id       {@code CrawlJob} JSON (compacted)                 crawlctl -> every node
  * crawl.discovered   host           {@code DiscoveredUrls} JSON: one page's links      fetcher, crawlctl -> writer
- * crawl.frontier     host           {@code FetchTask} JSON: one URL with its lease     writer -> fetcher
+ * crawl.frontier     host (*)       {@code FetchTask} JSON: one URL with its lease     writer -> fetcher
  * crawl.pages        url            {@code FetchResult} JSON: one fetch outcome        fetcher (and writer: DENIED
  *                                                                                    past a cap) -> writer
  * crawl.images       content hash   raw image bytes, {@code ImageMeta} in headers      fetcher -> analyzer
@@ -18,6 +18,7 @@ import java.util.Map;
  * crawl.events       crawl id       {@code CrawlEvent} JSON (completion and so on)     writer -> crawlctl
  * crawl.deadletter   original key   the failed record as it was, error in headers      any -> humans
  * </pre>
+ * (*) crawl id for a crawl with a contract for all of its hosts together (a crawl-wide rate or connection limit).
  */
 public final class Topics {
     public static final String JOBS = "crawl.jobs";

@@ -73,11 +73,14 @@ final class StatusCommand implements Callable<Integer> {
      * One crawl's row counts. {@code urls} maps URL status to count.
      *
      * @param maxRequests the crawl's request budget (0: none); {@code requestsCharged} the part spent or held by leases
+     * @param crawlRate   the crawl's contract for all of its hosts: requests per second (0: none) and connections (0:
+     *                    none); {@code outcomesLast10s} the fetch outcomes stored in the last 10 s, to compare with it
      * @param dropped     links its pages did not follow, summed over its pages by the fetcher's category ("outlink-cap",
      *                    "trap", "host", ...), and {@link #ROBOTS}: its URLs that robots.txt disallowed
      */
     record CrawlStatus(String id, String state, Map<String, Long> urls, long pages, long images, long ocrOk, long ocrFailed, long pagesLastMinute,
-                       long maxRequests, long requestsCharged, Map<String, Long> dropped) {
+                       long maxRequests, long requestsCharged, double crawlRate, int crawlConnections, long outcomesLast10s,
+                       Map<String, Long> dropped) {
         long total() {
             return urls.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -125,14 +128,18 @@ final class StatusCommand implements Callable<Integer> {
                   (SELECT count(*) FROM ocr_results o WHERE o.crawl_id = c.id AND o.status = 'FAILED'),
                   (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.fetched_at > now() - interval '1 minute'),
                   coalesce((c.politeness->>'maxRequestsTotal')::bigint, 0),
-                  (SELECT coalesce(sum(u.requests_charged), 0) FROM url_usage u WHERE u.crawl_id = c.id)
+                  (SELECT coalesce(sum(u.requests_charged), 0) FROM url_usage u WHERE u.crawl_id = c.id),
+                  coalesce((c.politeness->>'crawlRatePerSecond')::float8, 0), coalesce((c.politeness->>'crawlConnections')::int, 0),
+                  (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.fetched_at > now() - interval '10 seconds')
+                    + (SELECT count(*) FROM images i WHERE i.crawl_id = c.id AND i.fetched_at > now() - interval '10 seconds')
                 FROM crawls c WHERE (?::text IS NULL OR c.id = ?) ORDER BY c.created_at""")) {
             ps.setString(1, crawlId);
             ps.setString(2, crawlId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new CrawlStatus(rs.getString(1), rs.getString(2), urlCounts(db, rs.getString(1)), rs.getLong(3), rs.getLong(4),
-                            rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), droppedLinks(db, rs.getString(1))));
+                            rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getDouble(10), rs.getInt(11),
+                            rs.getLong(12), droppedLinks(db, rs.getString(1))));
                 }
             }
         }
@@ -199,6 +206,9 @@ final class StatusCommand implements Callable<Integer> {
                 .append(c.ocrFailed() > 0 ? "  ocr failed " + c.ocrFailed() : "").append('\n');
         b.append(droppedLine(c.dropped()));
         b.append("  rate     ").append(c.pagesLastMinute()).append(" fetch outcomes in the last minute\n");
+        if (c.crawlRate() > 0 || c.crawlConnections() > 0) {
+            b.append(contractLine(c));
+        }
         if (c.maxRequests() > 0) {
             b.append("  budget   ").append(c.requestsCharged()).append(" of ").append(c.maxRequests())
                     .append(" requests spent or held by leases\n");
@@ -209,6 +219,21 @@ final class StatusCommand implements Callable<Integer> {
         b.append("  progress [").append("#".repeat(filled)).append(".".repeat(25 - filled)).append("] ").append(pct).append("% (")
                 .append(done).append('/').append(c.total()).append(")\n\n");
         return b.toString();
+    }
+
+    /** "contract 50/s and 8 connections across its hosts; last 10 s: 48.6 outcomes/s, 97% of the rate". */
+    static String contractLine(CrawlStatus c) {
+        List<String> terms = new ArrayList<>();
+        if (c.crawlRate() > 0) {
+            terms.add(String.format(Locale.ROOT, "%.4g/s", c.crawlRate()));
+        }
+        if (c.crawlConnections() > 0) {
+            terms.add(c.crawlConnections() + (c.crawlConnections() == 1 ? " connection" : " connections"));
+        }
+        double rate = c.outcomesLast10s() / 10.0;
+        String measured = String.format(Locale.ROOT, "last 10 s: %.1f outcomes/s", rate)
+                + (c.crawlRate() > 0 ? String.format(Locale.ROOT, ", %.0f%% of the rate", 100 * rate / c.crawlRate()) : "");
+        return "  contract " + String.join(" and ", terms) + " across its hosts; " + measured + "\n";
     }
 
     static String lags(Admin admin) throws Exception {

@@ -14,6 +14,7 @@ import dev.crawlocr.fetcher.parse.PageParser;
 import dev.crawlocr.fetcher.politeness.PoliteRequests;
 import dev.crawlocr.fetcher.robots.RobotsCache;
 import dev.crawlocr.fetcher.task.Redirects;
+import dev.crawlocr.fetcher.task.Secrets;
 import dev.crawlocr.fetcher.task.TaskRunner;
 import dev.crawlocr.fetcher.url.CrawlState;
 import dev.crawlocr.fetcher.url.LinkSelector;
@@ -52,12 +53,13 @@ public final class FetchEngine implements AutoCloseable {
         TaskRunner.Settings taskSettings = new TaskRunner.Settings(config.politenessOverride(), config.minDelayOverride(),
                 config.crawlDelayMax(), config.crawlDelayOverCap(), config.pageMaxBytes(), config.imageMaxBytes(),
                 config.maxRetries(), config.retryBackoff(), config.retryAfterMax());
-        TaskRunner runner = new TaskRunner(taskSettings, requests, robots, content, redirects, urls);
-        queues = new HostQueues(config.queueMax(), config.hostQueueMax(), (task, job, gate, handedBack) -> {
-            Outcome outcome = runner.run(task, job, gate, handedBack);
+        TaskRunner runner = new TaskRunner(taskSettings, new Secrets(config.secretsDir(), System.getenv()), requests, robots, content,
+                redirects, urls);
+        queues = new HostQueues(config.queueMax(), config.hostQueueMax(), (task, job, gate, crawlGate, handedBack) -> {
+            Outcome outcome = runner.run(task, job, gate, crawlGate, handedBack);
             metrics.result(task.kind(), outcome.result().status());
             return outcome;
-        }, jobs, config.politenessOverride(), registry);
+        }, jobs, config.politenessOverride(), config.totalTimeout(), registry);
     }
 
     /** Queues a task of a frontier partition; completes with its outcome, never exceptionally. */

@@ -12,6 +12,7 @@ import dev.crawlocr.common.config.Config;
 import dev.crawlocr.common.config.ConfigDef;
 import dev.crawlocr.fetcher.http.Cidr;
 import dev.crawlocr.fetcher.politeness.HostGate;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -30,6 +31,7 @@ import java.util.List;
  * @param crawlDelayOverCap    what to do when Crawl-delay is above the cap: DENY the host's URLs or CAP the delay
  * @param unreachableCooldown  how long a host that stopped answering gets no requests (its queued tasks end at once)
  * @param politenessOverride   when true, every crawl's per-host delay is replaced by {@code minDelayOverride}
+ * @param secretsDir           where the secrets that crawls' headers reference are files named after them
  */
 public record FetcherConfig(
         CommonConfig common,
@@ -62,7 +64,8 @@ public record FetcherConfig(
         List<String> trackingParams,
         Duration jobWait,
         boolean politenessOverride,
-        Duration minDelayOverride) {
+        Duration minDelayOverride,
+        Path secretsDir) {
 
     public static final ConfigDef DEF = new ConfigDef().include(CommonConfig.DEF)
             .define("FETCHER_USER_AGENT", STRING, "crawlocr-fetcher/0.1 (+https://crawlocr.dev/bot)",
@@ -111,7 +114,10 @@ public record FetcherConfig(
             .define("FETCHER_POLITENESS_OVERRIDE", BOOLEAN, "false",
                     "Replace every crawl's per-host delay by FETCHER_MIN_DELAY_OVERRIDE (benchmarks against local sites)")
             .define("FETCHER_MIN_DELAY_OVERRIDE", DURATION, "0ms", v -> !((Duration) v).isNegative(), ">= 0",
-                    "Per-host delay used when FETCHER_POLITENESS_OVERRIDE is true");
+                    "Per-host delay used when FETCHER_POLITENESS_OVERRIDE is true")
+            .define("FETCHER_SECRETS_DIR", STRING, "/run/secrets",
+                    "Directory of the secrets that crawls' headers reference as ${secret:NAME}: the file NAME holds the value; a secret "
+                    + "without a file is read from the environment variable CRAWLOCR_SECRET_NAME");
 
     /** The configuration {@code c} holds ({@code c} from {@code DEF.parse(env, args)}). */
     public static FetcherConfig from(Config c) {
@@ -128,7 +134,7 @@ public record FetcherConfig(
                 c.duration("FETCHER_CRAWL_DELAY_MAX"), c.string("FETCHER_CRAWL_DELAY_OVER_CAP"),
                 c.integer("FETCHER_URL_MAX_LENGTH"), c.integer("FETCHER_URL_MAX_REPEATED_SEGMENTS"), c.integer("FETCHER_MAX_OUTLINKS"),
                 c.list("FETCHER_TRACKING_PARAMS"), c.duration("FETCHER_JOB_WAIT"),
-                c.bool("FETCHER_POLITENESS_OVERRIDE"), c.duration("FETCHER_MIN_DELAY_OVERRIDE"));
+                c.bool("FETCHER_POLITENESS_OVERRIDE"), c.duration("FETCHER_MIN_DELAY_OVERRIDE"), Path.of(c.string("FETCHER_SECRETS_DIR")));
     }
 
     @SuppressWarnings("unchecked")

@@ -103,7 +103,8 @@ public final class WriterNode extends NodeRuntime {
                     : null;
             CompletionWatcher completion = new CompletionWatcher(db, producer, config.completionInterval(), metrics);
             Runnable wake = scheduler == null ? () -> { } : scheduler::wake;
-            // Stored outcomes end leases (room for more) and, like stored links and OCR results, may complete a crawl.
+            // Stored outcomes end leases (room for more) and, like stored links and OCR results, and a job whose URL list
+            // is all sent, may complete a crawl.
             Runnable outcomesStored = () -> {
                 wake.run();
                 completion.wake();
@@ -115,7 +116,7 @@ public final class WriterNode extends NodeRuntime {
                 run("frontier-scheduler", scheduler::run);
             }
             run("completion-watcher", completion::run);
-            consume(Topics.JOBS, new CrawlSink(wake, metrics), deadLetters);
+            consume(Topics.JOBS, new CrawlSink(outcomesStored, metrics), deadLetters);
             consume(Topics.DISCOVERED, registry, deadLetters);
             consume(Topics.PAGES, new FetchResultSink(config.maxAttempts(), config.retryDelay(), outcomesStored, metrics), deadLetters);
             consume(Topics.OCR, new OcrSink(completion::wake, metrics), deadLetters);

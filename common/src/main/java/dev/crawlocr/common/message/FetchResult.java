@@ -27,8 +27,9 @@ import java.util.Map;
  * @param outlinkCount  links found on a page; default 0
  * @param droppedLinks  a page's links and images that were not followed, counted by the kind of guard that dropped
  *                      them ({@code outlink-cap}, {@code trap}, {@code host}, {@code depth}, {@code include},
- *                      {@code exclude}, {@code extension}, {@code images-off}, {@code nofollow}, {@code invalid}, ...);
- *                      a URL linked twice from the page counts once; default (also for null) empty
+ *                      {@code exclude}, {@code extension}, {@code images-off}, {@code nofollow}, {@code follow-none},
+ *                      {@code invalid}, ...); a URL linked twice from the page counts once; default (also for null)
+ *                      empty
  * @param imageUrls     images referenced by the page (normalized); default empty
  * @param redirectTo    target of a REDIRECT (normalized), else null; default null
  * @param fetchedAtMs   epoch milliseconds of the fetch; default 0

@@ -1,30 +1,26 @@
 package dev.crawlocr.common.message;
 
 /**
- * One URL to fetch, leased to the fetcher that owns its host. Value of {@code crawl.frontier}, keyed by host.
+ * One URL to fetch, leased to the fetcher that owns its host. Value of {@code crawl.frontier}, keyed by host; a crawl
+ * with a contract for all of its hosts together ({@link Politeness#crawlWide()}) is keyed by crawl id instead, so one
+ * fetcher holds all of its requests and keeps the contract.
  * A fetcher must not start the fetch once {@code leaseUntilMs} has passed: the writer re-emits the URL then.
  *
  * @param schema       required; {@link #SCHEMA}
  * @param crawlId      required
  * @param url          required, normalized
- * @param host         required; the key
+ * @param host         required; the key (unless the crawl is keyed by crawl id)
  * @param kind         required
  * @param depth        link hops from a seed; default 0
  * @param attempt      required: 1 for the first emit, 2+ for re-emits after a lease expired or a transient error
  * @param leaseUntilMs epoch milliseconds; default 0, a lease already expired, so the fetcher does not fetch
  * @param maxRequests  the most requests the fetcher may send for this task, robots.txt included, when the crawl has
  *                     a request budget ({@code maxRequestsTotal}); 0 means no limit; default 0
- * @param notBeforeMs  epoch milliseconds: in a crawl with a crawl-wide rate, the task's one request is its slot of the
- *                     crawl's rate and may start no sooner than this, and no later than
- *                     {@value #SLOT_GRACE_MS} ms after (else the task is handed back untried); 0 when the crawl has
- *                     no crawl-wide rate; default 0
  */
 public record FetchTask(int schema, String crawlId, String url, String host, UrlKind kind, int depth, int attempt, long leaseUntilMs,
-                        int maxRequests, long notBeforeMs) {
+                        int maxRequests) {
 
     public static final int SCHEMA = 1;
-    /** How late after {@link #notBeforeMs} a rate slot's request may still start. */
-    public static final long SLOT_GRACE_MS = 25;
 
     public FetchTask {
         Check.schema(schema, SCHEMA, "FetchTask");
@@ -35,11 +31,10 @@ public record FetchTask(int schema, String crawlId, String url, String host, Url
         Check.atLeast(depth, 0, "depth");
         Check.atLeast(attempt, 1, "attempt");
         Check.atLeast(maxRequests, 0, "maxRequests");
-        Check.atLeast(notBeforeMs, 0, "notBeforeMs");
     }
 
-    /** A task of a crawl without a request budget or a crawl-wide rate. */
+    /** A task of a crawl without a request budget. */
     public FetchTask(int schema, String crawlId, String url, String host, UrlKind kind, int depth, int attempt, long leaseUntilMs) {
-        this(schema, crawlId, url, host, kind, depth, attempt, leaseUntilMs, 0, 0);
+        this(schema, crawlId, url, host, kind, depth, attempt, leaseUntilMs, 0);
     }
 }

@@ -4,11 +4,13 @@ import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.fetcher.outcome.Outcome;
+import dev.crawlocr.fetcher.politeness.CrawlGate;
 import dev.crawlocr.fetcher.politeness.HostGate;
 import dev.crawlocr.fetcher.task.TaskRunner;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -29,15 +31,22 @@ import org.slf4j.LoggerFactory;
  * {@link #isFull()} tells the consumer loop to pause the frontier partitions. When partitions are revoked, their
  * hosts' queued tasks are handed back at once (a RETURNED outcome, so the writer leases them again uncharged),
  * running tasks send no further request, and the hosts' gates are forgotten: a host that returns later starts
- * with a fresh gate and waits a full delay. Thread-safe.
+ * with a fresh gate and waits a full delay.
+ *
+ * <p>A crawl with a contract for all of its hosts together ({@link dev.crawlocr.common.message.Politeness#crawlWide()})
+ * arrives on one partition, keyed by its crawl id, and its requests also take turns at its {@link CrawlGate}. When
+ * that partition is revoked, the revocation waits (up to {@code revokeWait}) until the crawl's requests in progress
+ * here have ended, so the crawl's next fetcher never overlaps with this one. Queues are kept per partition and host,
+ * so a host that a crawl-wide crawl shares with another crawl is queued apart for each. Thread-safe.
  */
 public final class HostQueues implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HostQueues.class);
     private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(5);
 
-    /** Runs one task on a virtual thread; never throws. */
+    /** Runs one task on a virtual thread; never throws. {@code crawlGate} is null for a crawl without a crawl-wide contract. */
     public interface Worker {
-        Outcome run(FetchTask task, CrawlJob job, HostGate gate, java.util.function.BooleanSupplier handedBack) throws InterruptedException;
+        Outcome run(FetchTask task, CrawlJob job, HostGate gate, CrawlGate crawlGate, java.util.function.BooleanSupplier handedBack)
+                throws InterruptedException;
     }
 
     private record Queued(FetchTask task, CompletableFuture<Outcome> done) {
@@ -63,6 +72,8 @@ public final class HostQueues implements AutoCloseable {
     }
 
     private final ConcurrentHashMap<String, Host> hosts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CrawlGate> crawlGates = new ConcurrentHashMap<>();
+    private final Duration revokeWait;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger hostsAtCap = new AtomicInteger();
     private final int queueMax;
@@ -76,9 +87,11 @@ public final class HostQueues implements AutoCloseable {
     /**
      * @param jobs               the crawl's settings by id, waiting briefly for them; empty when the crawl is unknown
      * @param politenessOverride true when per-crawl politeness is replaced by node settings (benchmarks)
+     * @param revokeWait         how long a revocation waits for a crawl-wide crawl's requests in progress to end
      */
     public HostQueues(int queueMax, int hostQueueMax, Worker worker, Function<String, Optional<CrawlJob>> jobs,
-                      boolean politenessOverride, MeterRegistry metrics) {
+                      boolean politenessOverride, Duration revokeWait, MeterRegistry metrics) {
+        this.revokeWait = revokeWait;
         this.politenessOverride = politenessOverride;
         this.queueMax = queueMax;
         this.hostQueueMax = hostQueueMax;
@@ -94,7 +107,7 @@ public final class HostQueues implements AutoCloseable {
     public CompletableFuture<Outcome> submit(FetchTask task, int partition) {
         Queued q = new Queued(task, new CompletableFuture<>());
         while (true) {
-            Host h = hosts.computeIfAbsent(task.host(), k -> new Host(k, partition));
+            Host h = hosts.computeIfAbsent(partition + " " + task.host(), k -> new Host(task.host(), partition));
             synchronized (h) {
                 if (h.retired) {
                     continue; // removed just now; a fresh host entry is created
@@ -172,10 +185,11 @@ public final class HostQueues implements AutoCloseable {
                 continue;
             }
             CrawlJob current = jobs.apply(task.task().crawlId()).orElse(job.get()); // it may have stopped while this task waited
+            CrawlGate crawlGate = crawlGate(current, h.partition);
             Thread.ofVirtual().name("fetch-" + h.key).start(() -> {
                 Outcome outcome;
                 try {
-                    outcome = worker.run(task.task(), current, h.gate, () -> h.handedBack);
+                    outcome = worker.run(task.task(), current, h.gate, crawlGate, () -> h.handedBack);
                 } catch (InterruptedException e) {
                     outcome = handedBack(task.task());
                 } catch (RuntimeException | Error e) {
@@ -199,7 +213,7 @@ public final class HostQueues implements AutoCloseable {
             synchronized (h) {
                 h.handedBack = true;
                 h.retired = true;
-                hosts.remove(h.key, h);
+                hosts.remove(h.partition + " " + h.key, h);
                 if (h.queue.size() >= hostQueueMax) {
                     hostsAtCap.decrementAndGet();
                 }
@@ -211,6 +225,34 @@ public final class HostQueues implements AutoCloseable {
         dropped.forEach(q -> q.done().complete(handedBack(q.task())));
         if (!dropped.isEmpty()) {
             log.info("Handed back {} queued tasks of {} revoked partitions", dropped.size(), partitions.size());
+        }
+        releaseCrawlGates(partitions);
+    }
+
+    /** The crawl's gate here, or null when it has no crawl-wide contract (or politeness is overridden). */
+    private CrawlGate crawlGate(CrawlJob job, int partition) {
+        if (politenessOverride || !job.politeness().crawlWide()) {
+            return null;
+        }
+        return crawlGates.computeIfAbsent(job.crawlId(), id -> new CrawlGate(partition, job.politeness().crawlConnections(), System.nanoTime()));
+    }
+
+    /** Forgets the crawl gates of revoked partitions once their requests in progress have ended (or revokeWait passed). */
+    private void releaseCrawlGates(Collection<Integer> partitions) {
+        for (var e : crawlGates.entrySet()) {
+            if (!partitions.contains(e.getValue().partition())) {
+                continue;
+            }
+            try {
+                if (!e.getValue().awaitIdle(revokeWait.toNanos())) {
+                    log.warn("Crawl {}: requests still in progress {} after its partition was revoked", e.getKey(), revokeWait);
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                crawlGates.remove(e.getKey(), e.getValue());
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -83,10 +84,11 @@ public final class HttpFetcher implements AutoCloseable {
     /**
      * GETs {@code url} and reads at most {@code maxBytes} of its decompressed body.
      *
-     * @param accept the Accept header
+     * @param accept  the Accept header
+     * @param headers more request headers (a crawl's, secrets resolved); never logged
      * @throws FetchFailure when no response arrived, naming why
      */
-    public HttpResult get(String url, String accept, long maxBytes) throws FetchFailure {
+    public HttpResult get(String url, String accept, Map<String, String> headers, long maxBytes) throws FetchFailure {
         HttpGet get;
         try {
             get = new HttpGet(URI.create(url));
@@ -94,6 +96,7 @@ public final class HttpFetcher implements AutoCloseable {
             throw new FetchFailure(FetchFailure.Kind.INVALID, "Invalid URL: " + e.getMessage(), e);
         }
         get.setHeader("Accept", accept);
+        headers.forEach(get::setHeader);
         HttpClientContext context = HttpClientContext.create();
         long start = System.nanoTime();
         AtomicBoolean timedOut = new AtomicBoolean();

@@ -4,8 +4,10 @@ import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.fetcher.http.FetchFailure;
 import dev.crawlocr.fetcher.http.HttpFetcher;
 import dev.crawlocr.fetcher.http.HttpResult;
+import dev.crawlocr.fetcher.http.RetryAfter;
 import dev.crawlocr.fetcher.metrics.FetcherMetrics;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,17 +16,20 @@ import java.util.function.BooleanSupplier;
 /**
  * The only way the fetcher sends a request. In order: the host must still be owned here and answering (see
  * {@link HostGate}), the task's request allowance (its share of the crawl's request budget, set by the writer) must
- * allow one more, the host's gate must give a turn before the task's lease ends, and a global in-flight permit must
- * be free. Then the request is sent and counted, and whether the host answered is told to its gate. Thread-safe.
+ * allow one more, the host's gate must give a turn before the task's lease ends, then, for a crawl with a
+ * crawl-wide contract, the crawl's {@link CrawlGate} a connection and a turn, and a global in-flight permit must be
+ * free. Then the request is sent with the crawl's headers and counted; whether the host answered is told to its
+ * gate, and a 429 or 503 to the crawl's. Thread-safe.
  */
 public final class PoliteRequests {
 
     /**
-     * Who is asking: the host's gate and limits, the task's deadline, and the task's requests so far ({@code sent})
-     * against its allowance ({@code maxRequests}, 0 for no limit).
+     * Who is asking: the host's gate and limits, the crawl's gate and rate (null and 0 without a crawl-wide
+     * contract), the task's deadline, the task's requests so far ({@code sent}) against its allowance
+     * ({@code maxRequests}, 0 for no limit), and the crawl's request headers.
      */
-    public record Turn(HostGate gate, long delayMs, int perMinuteBudget, long leaseUntilMs, BooleanSupplier handedBack,
-                       AtomicInteger sent, int maxRequests) {
+    public record Turn(HostGate gate, CrawlGate crawlGate, double crawlRate, long delayMs, int perMinuteBudget, long leaseUntilMs,
+                       BooleanSupplier handedBack, AtomicInteger sent, int maxRequests, Map<String, String> headers) {
     }
 
     private final HttpFetcher http;
@@ -62,7 +67,8 @@ public final class PoliteRequests {
             throw new NotAttempted(FetchStatus.RETURNED, "request allowance of the task spent (" + turn.maxRequests()
                     + " requests, robots.txt included)");
         }
-        long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(turn.leaseUntilMs() - System.currentTimeMillis());
+        long askedAt = System.nanoTime();
+        long deadlineNanos = askedAt + TimeUnit.MILLISECONDS.toNanos(turn.leaseUntilMs() - System.currentTimeMillis());
         long waited = turn.gate().awaitTurn(TimeUnit.MILLISECONDS.toNanos(turn.delayMs()), turn.perMinuteBudget(), deadlineNanos);
         if (waited < 0) {
             if (turn.gate().deferredPast(deadlineNanos)) {
@@ -72,17 +78,43 @@ public final class PoliteRequests {
             }
             throw new NotAttempted(FetchStatus.RETURNED, "lease expired before the host's politeness turn");
         }
-        metrics.politenessWait(waited);
+        inflight.acquire(); // before the crawl's turn, so nothing stands between that turn and the request
+        try (CrawlGate.Permit crawlPermit = crawlTurn(turn, deadlineNanos)) {
+            metrics.politenessWait(System.nanoTime() - askedAt);
+            return send(turn, kind, url, accept, maxBytes);
+        } finally {
+            inflight.release();
+        }
+    }
+
+    /** A connection and a turn of the crawl's gate; null for a crawl without a crawl-wide contract. */
+    private static CrawlGate.Permit crawlTurn(Turn turn, long deadlineNanos) throws InterruptedException {
+        if (turn.crawlGate() == null) {
+            return null;
+        }
+        CrawlGate.Permit permit = turn.crawlGate().acquire(turn.crawlRate(), deadlineNanos);
+        if (permit == null) {
+            if (turn.crawlGate().deferredPast(deadlineNanos)) {
+                throw new NotAttempted(FetchStatus.FETCH_ERROR, "crawl deferred by the server (Retry-After) beyond the lease");
+            }
+            throw new NotAttempted(FetchStatus.RETURNED, "lease expired before the crawl's turn under its crawl-wide rate or connections");
+        }
+        return permit;
+    }
+
+    private HttpResult send(Turn turn, String kind, String url, String accept, long maxBytes) throws FetchFailure, InterruptedException {
         if (turn.handedBack().getAsBoolean()) {
             throw new NotAttempted(FetchStatus.RETURNED, "handed back: the host moved to another fetcher before the request");
         }
         turn.sent().incrementAndGet();
-        inflight.acquire();
         long start = System.nanoTime();
         try {
-            HttpResult r = http.get(url, accept, maxBytes);
+            HttpResult r = http.get(url, accept, turn.headers(), maxBytes);
             metrics.request(kind, r.status(), r.body().length, System.nanoTime() - start);
             turn.gate().answered();
+            if (turn.crawlGate() != null && (r.status() == 429 || r.status() == 503)) {
+                turn.crawlGate().overloaded(Math.max(0, RetryAfter.parseMs(r.retryAfter(), System.currentTimeMillis())));
+            }
             return r;
         } catch (FetchFailure f) {
             metrics.request(kind, 0, 0, System.nanoTime() - start);
@@ -93,7 +125,6 @@ public final class PoliteRequests {
             }
             throw f;
         } finally {
-            inflight.release();
             turn.gate().requestEnded();
         }
     }

@@ -10,13 +10,16 @@ import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.fetcher.content.ContentHandler;
 import dev.crawlocr.fetcher.http.FetchFailure;
 import dev.crawlocr.fetcher.http.HttpResult;
+import dev.crawlocr.fetcher.http.RetryAfter;
 import dev.crawlocr.fetcher.outcome.Outcome;
+import dev.crawlocr.fetcher.politeness.CrawlGate;
 import dev.crawlocr.fetcher.politeness.HostGate;
 import dev.crawlocr.fetcher.politeness.NotAttempted;
 import dev.crawlocr.fetcher.politeness.PoliteRequests;
 import dev.crawlocr.fetcher.robots.RobotsCache;
 import dev.crawlocr.fetcher.robots.RobotsVerdict;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -24,8 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one fetch task to its outcome, blocking (call it on a virtual thread): lease and crawl checks, robots.txt,
- * the request with retries, then {@link ContentHandler} for the body or {@link Redirects} for a 3xx. Every path
+ * Runs one fetch task to its outcome, blocking (call it on a virtual thread): lease and crawl checks, the crawl's
+ * headers with their secrets resolved ({@link Secrets}), robots.txt (unless the crawl ignores it), the request with
+ * retries, then {@link ContentHandler} for the body or {@link Redirects} for a 3xx. A 429 or 503 that asked to wait
+ * reports its Retry-After, so the writer can slow the whole crawl. Every path
  * ends in exactly one {@link FetchResult}, which reports the requests the task sent. Page caps and the crawl's
  * request budget are the writer's: it leases no page past a cap and gives each task an allowance of requests.
  * Nothing a server sends escapes as an exception. Thread-safe.
@@ -52,15 +57,17 @@ public final class TaskRunner {
     }
 
     private final Settings settings;
+    private final Secrets secrets;
     private final PoliteRequests requests;
     private final RobotsCache robots;
     private final ContentHandler content;
     private final Redirects redirects;
     private final Urls urls;
 
-    public TaskRunner(Settings settings, PoliteRequests requests, RobotsCache robots,
+    public TaskRunner(Settings settings, Secrets secrets, PoliteRequests requests, RobotsCache robots,
                       ContentHandler content, Redirects redirects, Urls urls) {
         this.settings = settings;
+        this.secrets = secrets;
         this.requests = requests;
         this.robots = robots;
         this.content = content;
@@ -68,8 +75,11 @@ public final class TaskRunner {
         this.urls = urls;
     }
 
-    /** @param handedBack true once the task's partition was revoked: no new request may start */
-    public Outcome run(FetchTask task, CrawlJob job, HostGate gate, BooleanSupplier handedBack) throws InterruptedException {
+    /**
+     * @param crawlGate  the crawl's gate, for a crawl with a crawl-wide contract; else null
+     * @param handedBack true once the task's partition was revoked: no new request may start
+     */
+    public Outcome run(FetchTask task, CrawlJob job, HostGate gate, CrawlGate crawlGate, BooleanSupplier handedBack) throws InterruptedException {
         long started = System.nanoTime();
         if (System.currentTimeMillis() > task.leaseUntilMs()) {
             return fail(task, FetchStatus.RETURNED, 0, "lease expired before the fetch started", started);
@@ -80,20 +90,27 @@ public final class TaskRunner {
         if (urls.normalize(task.url()).isEmpty()) {
             return fail(task, FetchStatus.ERROR, 0, "invalid task URL: not an absolute http(s) URL", started);
         }
+        Map<String, String> headers;
+        try {
+            headers = secrets.resolve(job.request().headers());
+        } catch (Secrets.MissingSecret e) {
+            return fail(task, FetchStatus.ERROR, 0, e.getMessage(), started);
+        }
         AtomicInteger sent = new AtomicInteger();
         Outcome outcome;
         try {
-            outcome = fetch(task, job, gate, handedBack, sent, started);
+            outcome = fetch(task, job, gate, crawlGate, handedBack, headers, sent, started);
         } catch (NotAttempted e) {
             outcome = fail(task, e.status(), 0, e.getMessage(), started);
         }
         return new Outcome(outcome.result().forTask(task, sent.get()), outcome.discovered(), outcome.images());
     }
 
-    private Outcome fetch(FetchTask task, CrawlJob job, HostGate gate, BooleanSupplier handedBack, AtomicInteger sent, long started) throws InterruptedException {
+    private Outcome fetch(FetchTask task, CrawlJob job, HostGate gate, CrawlGate crawlGate, BooleanSupplier handedBack,
+                          Map<String, String> headers, AtomicInteger sent, long started) throws InterruptedException {
         long delayMs = settings.politenessOverride() ? settings.minDelayOverride().toMillis() : job.politeness().minDelayMs();
-        PoliteRequests.Turn robotsTurn = turn(task, job, gate, delayMs, handedBack, sent);
-        RobotsVerdict verdict = robots.check(task.url(), robotsUrl -> {
+        PoliteRequests.Turn robotsTurn = turn(task, job, gate, crawlGate, delayMs, handedBack, headers, sent);
+        RobotsVerdict verdict = job.request().ignoreRobots() ? RobotsVerdict.allowed(-1) : robots.check(task.url(), robotsUrl -> {
             try {
                 return requests.get(robotsTurn, "robots", robotsUrl, "text/plain,*/*;q=0.5", 512 * 1024);
             } catch (InterruptedException e) {
@@ -120,19 +137,21 @@ public final class TaskRunner {
             }
             delayMs = Math.max(delayMs, Math.min(verdict.crawlDelayMs(), cap));
         }
-        PoliteRequests.Turn turn = turn(task, job, gate, delayMs, handedBack, sent);
+        PoliteRequests.Turn turn = turn(task, job, gate, crawlGate, delayMs, handedBack, headers, sent);
         boolean image = task.kind() == UrlKind.IMAGE;
         long maxBytes = image ? settings.imageMaxBytes() : settings.pageMaxBytes();
         String accept = image ? IMAGE_ACCEPT : PAGE_ACCEPT;
         String lastProblem = null;
         int lastStatus = 0;
+        long lastRetryAfterMs = 0;
         for (int attempt = 0; attempt <= settings.maxRetries(); attempt++) {
             HttpResult r;
             try {
                 r = requests.get(turn, image ? "image" : "page", task.url(), accept, maxBytes);
             } catch (NotAttempted e) {
                 if (lastProblem != null) { // a retry the task could not send: the server's failures are the outcome
-                    return fail(task, FetchStatus.FETCH_ERROR, lastStatus, lastProblem + " after " + attempt + " attempts; " + e.getMessage(), started);
+                    return serverFailure(task, lastStatus, lastProblem + " after " + attempt + " attempts; " + e.getMessage(), lastRetryAfterMs,
+                            started);
                 }
                 throw e;
             } catch (FetchFailure f) {
@@ -145,6 +164,7 @@ public final class TaskRunner {
                 }
                 lastProblem = f.getMessage();
                 lastStatus = 0;
+                lastRetryAfterMs = 0;
                 backOff(gate, attempt);
                 continue;
             }
@@ -161,19 +181,25 @@ public final class TaskRunner {
             lastStatus = s;
             lastProblem = "HTTP " + s;
             long retryAfterMs = RetryAfter.parseMs(r.retryAfter(), System.currentTimeMillis());
+            lastRetryAfterMs = Math.max(0, retryAfterMs);
             if (retryAfterMs >= 0) {
                 gate.deferUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryAfterMs));
                 if (retryAfterMs > settings.retryAfterMax().toMillis()) {
-                    return fail(task, FetchStatus.FETCH_ERROR, s, "HTTP " + s + " with Retry-After of " + retryAfterMs / 1000
-                            + " s, above FETCHER_RETRY_AFTER_MAX; host deferred", started);
+                    return serverFailure(task, s, "HTTP " + s + " with Retry-After of " + retryAfterMs / 1000
+                            + " s, above FETCHER_RETRY_AFTER_MAX; host deferred", retryAfterMs, started);
                 }
                 lastProblem = "HTTP " + s + " (Retry-After " + retryAfterMs / 1000 + " s)";
             } else {
                 backOff(gate, attempt);
             }
         }
-        return fail(task, FetchStatus.FETCH_ERROR, lastStatus,
-                lastProblem + " after " + (settings.maxRetries() + 1) + " attempts", started);
+        return serverFailure(task, lastStatus, lastProblem + " after " + (settings.maxRetries() + 1) + " attempts", lastRetryAfterMs, started);
+    }
+
+    /** A FETCH_ERROR of the server's making, with the Retry-After it asked for (0: none). */
+    private static Outcome serverFailure(FetchTask task, int httpStatus, String reason, long retryAfterMs, long started) {
+        return Outcome.of(FetchResult.failure(task, FetchStatus.FETCH_ERROR, httpStatus, reason, null, elapsedMs(started))
+                .withRetryAfterMs(retryAfterMs));
     }
 
     /** Exponential back-off, applied to the whole host: a server in trouble gets fewer requests, not more. */
@@ -182,10 +208,11 @@ public final class TaskRunner {
         gate.deferUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));
     }
 
-    private PoliteRequests.Turn turn(FetchTask task, CrawlJob job, HostGate gate, long delayMs, BooleanSupplier handedBack,
-                                     AtomicInteger sent) {
+    private PoliteRequests.Turn turn(FetchTask task, CrawlJob job, HostGate gate, CrawlGate crawlGate, long delayMs,
+                                     BooleanSupplier handedBack, Map<String, String> headers, AtomicInteger sent) {
         int perMinute = settings.politenessOverride() ? 0 : job.politeness().maxRequestsPerHostPerMinute();
-        return new PoliteRequests.Turn(gate, delayMs, perMinute, task.leaseUntilMs(), handedBack, sent, task.maxRequests());
+        return new PoliteRequests.Turn(gate, crawlGate, job.politeness().crawlRatePerSecond(), delayMs, perMinute, task.leaseUntilMs(),
+                handedBack, sent, task.maxRequests(), headers);
     }
 
     /** An outcome without content: {@code status} and {@code reason}, timed from {@code startedNanos} ({@link System#nanoTime()}). */

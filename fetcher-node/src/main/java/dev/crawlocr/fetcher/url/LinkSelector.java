@@ -17,7 +17,9 @@ import java.util.TreeMap;
  * Turns a page's raw links and images into the URLs to emit: each is normalized, checked against the trap guard
  * and the crawl's scope, deduplicated, and grouped by host key (the key of {@code crawl.discovered}). Links and,
  * separately, images are capped per page at the crawl's {@link dev.crawlocr.common.message.CrawlScope#maxOutlinks},
- * or at this node's cap when the crawl sets none. Everything dropped is counted by reason. Thread-safe and stateless.
+ * or at this node's cap when the crawl sets none. A crawl that follows no links
+ * ({@link dev.crawlocr.common.message.CrawlScope#followLinks}) emits none, pages or images. Everything dropped is
+ * counted by reason. Thread-safe and stateless.
  */
 public final class LinkSelector {
 
@@ -36,6 +38,8 @@ public final class LinkSelector {
             return counts;
         }
     }
+
+    private static final String FOLLOW_NONE = "follow-none: the crawl follows no links";
 
     private final Urls urls;
     private final TrapGuard traps;
@@ -60,6 +64,8 @@ public final class LinkSelector {
         int cap = scope.scope().maxOutlinks() > 0 ? scope.scope().maxOutlinks() : maxOutlinks;
         int outlinks = 0;
         int followed = 0;
+        boolean followNone = !scope.scope().followLinks();
+        String notFollowed = followNone ? FOLLOW_NONE : "nofollow: the page asks not to be followed";
         for (String raw : links) {
             Optional<String> n = urls.normalize(raw);
             if (n.isEmpty()) {
@@ -70,8 +76,8 @@ public final class LinkSelector {
                 continue;
             }
             outlinks++;
-            if (!follow) {
-                count(dropped, "nofollow: the page asks not to be followed");
+            if (!follow || followNone) {
+                count(dropped, notFollowed);
             } else if (followed >= cap) {
                 count(dropped, "outlink-cap: more than " + cap + " outlinks");
             } else if (admit(n.get(), UrlKind.PAGE, depth + 1, scope, byHost, dropped)) {
@@ -89,11 +95,13 @@ public final class LinkSelector {
                 continue;
             }
             imageUrls.add(n.get());
-            if (imageUrls.size() > cap) {
+            if (followNone) {
+                count(dropped, FOLLOW_NONE);
+            } else if (imageUrls.size() > cap) {
                 count(dropped, "outlink-cap: more than " + cap + " images");
-                continue;
+            } else {
+                admit(n.get(), UrlKind.IMAGE, depth + 1, scope, byHost, dropped);
             }
-            admit(n.get(), UrlKind.IMAGE, depth + 1, scope, byHost, dropped);
         }
         return new Selection(byHost, imageUrls, outlinks, dropped);
     }

@@ -175,7 +175,7 @@ class HostQueuesTest {
         long lease = System.currentTimeMillis() + 60_000;
 
         FetchResult robotsOnly = engines.engine.submit(new FetchTask(FetchTask.SCHEMA, "c", s.url("/p"), s.hostKey(), UrlKind.PAGE,
-                0, 1, lease, 1, 0), 0).join().result();
+                0, 1, lease, 1), 0).join().result();
         assertThat(robotsOnly.status()).as("robots.txt took the only request").isEqualTo(FetchStatus.RETURNED);
         assertThat(robotsOnly.reason()).isEqualTo("request allowance of the task spent (1 requests, robots.txt included)");
         assertThat(robotsOnly.requests()).isEqualTo(1);
@@ -184,12 +184,12 @@ class HostQueuesTest {
         assertThat(s.count("/p")).isZero();
 
         FetchResult page = engines.engine.submit(new FetchTask(FetchTask.SCHEMA, "c", s.url("/q"), s.hostKey(), UrlKind.PAGE,
-                0, 1, lease, 2, 0), 0).join().result();
+                0, 1, lease, 2), 0).join().result();
         assertThat(page.status()).isEqualTo(FetchStatus.FETCHED);
         assertThat(page.requests()).as("robots.txt is cached now").isEqualTo(1);
 
         FetchResult retried = engines.engine.submit(new FetchTask(FetchTask.SCHEMA, "c", s.url("/flaky"), s.hostKey(), UrlKind.PAGE,
-                0, 1, lease, 2, 0), 0).join().result();
+                0, 1, lease, 2), 0).join().result();
         assertThat(retried.status()).isEqualTo(FetchStatus.FETCH_ERROR);
         assertThat(retried.requests()).as("retries stop at the allowance").isEqualTo(2);
         assertThat(s.count("/flaky")).isEqualTo(2);

@@ -141,7 +141,7 @@ class RobotsBehaviourTest {
         robots(200, "User-agent: *\nAllow: /\n");
         engines.crawl("c", List.of(site.url("/a")), CrawlScope.defaults(), new Politeness(300, 1, 0, 10, 0, 0, 0));
         FetchTask first = new FetchTask(FetchTask.SCHEMA, "c", site.url("/a"), site.hostKey(), UrlKind.PAGE, 0, 1,
-                System.currentTimeMillis() + 60_000, 1, 0);
+                System.currentTimeMillis() + 60_000, 1);
         FetchResult robotsOnly = engines.engine.submit(first, 0).join().result();
         assertThat(robotsOnly.status()).isEqualTo(FetchStatus.RETURNED);
         assertThat(robotsOnly.requests()).isEqualTo(1);

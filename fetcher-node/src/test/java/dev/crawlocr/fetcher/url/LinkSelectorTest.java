@@ -13,6 +13,7 @@ import dev.crawlocr.common.message.UrlKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LinkSelectorTest {
@@ -91,10 +92,24 @@ class LinkSelectorTest {
         assertThat(sel.dropped()).containsEntry("nofollow: the page asks not to be followed", 1);
     }
 
+    @Test
+    void aCrawlThatFollowsNoLinksEmitsNeitherPagesNorImagesButListsTheImages() {
+        var sel = selector.select("https://example.com/", 0, List.of("https://example.com/a", "https://example.com/b"),
+                List.of("https://example.com/i.png"), scope(0, false), true);
+        assertThat(sel.byHost()).isEmpty();
+        assertThat(sel.imageUrls()).containsExactly("https://example.com/i.png");
+        assertThat(sel.outlinks()).isEqualTo(2);
+        assertThat(sel.droppedByCategory()).containsExactly(Map.entry("follow-none", 3));
+    }
+
     private static CrawlScopeFilter scopeWithCap(int maxOutlinks) {
+        return scope(maxOutlinks, true);
+    }
+
+    private static CrawlScopeFilter scope(int maxOutlinks, boolean followLinks) {
         CrawlScope d = CrawlScope.defaults();
         CrawlScope capped = new CrawlScope(d.allowedHosts(), d.allowedDomains(), d.includePatterns(), d.excludePatterns(), d.maxDepth(),
-                d.maxPagesPerHost(), d.maxPages(), d.deniedExtensions(), d.fetchImages(), maxOutlinks, true);
+                d.maxPagesPerHost(), d.maxPages(), d.deniedExtensions(), d.fetchImages(), maxOutlinks, followLinks);
         return new CrawlScopeFilter(new CrawlJob(CrawlJob.SCHEMA, "c", CrawlJob.State.RUNNING, List.of("https://example.com/"), capped,
                 Politeness.defaults(), OcrSettings.defaults(), Instant.now()));
     }

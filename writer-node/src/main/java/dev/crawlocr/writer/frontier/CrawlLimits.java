@@ -13,15 +13,15 @@ import java.util.Map;
  * page is refused for good once the fetched pages fill the cap, and waits while leased pages may still free a place.
  *
  * <p>Each lease of a crawl with a request budget charges the task's allowance ({@value #REQUESTS_PER_LEASE}
- * requests, or what is left of the budget: the page and, for a host new to the fetcher, its robots.txt); the
- * outcome returns what the task did not send. A lease whose outcome never arrives stays charged, so the budget can
+ * requests, or what is left of the budget: the page and, for a host new to the fetcher, its robots.txt; one request
+ * for a crawl that ignores robots.txt); the outcome returns what the task did not send. A lease whose outcome never arrives stays charged, so the budget can
  * be left partly unused but is never exceeded. URLs are refused once the budget is spent and no lease is out.
  */
 final class CrawlLimits {
     static final int REQUESTS_PER_LEASE = 2;
 
-    /** A crawl's caps; 0 means none. */
-    record Limits(long maxPages, long maxPagesPerHost, long maxRequests) {
+    /** A crawl's caps, 0 meaning none, and the allowance of a task in it (when it has a request budget). */
+    record Limits(long maxPages, long maxPagesPerHost, long maxRequests, int requestsPerLease) {
     }
 
     /** What the crawl used before this round. */
@@ -105,7 +105,7 @@ final class CrawlLimits {
                         ? new Deny("request budget of the crawl spent (" + l.maxRequests() + " requests)")
                         : new Wait();
             }
-            allowance = (int) Math.min(REQUESTS_PER_LEASE, left);
+            allowance = (int) Math.min(l.requestsPerLease(), left);
         }
         if (newPage) {
             added[0]++;

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Emits due URLs to {@code crawl.frontier}, keyed by host. Each round first commits the leases in the database
+ * Emits due URLs to {@code crawl.frontier}, keyed by host (by crawl id for a crawl with a crawl-wide contract). Each round first commits the leases in the database
  * ({@link Leases}) and only then produces the tasks, so a crash in between loses nothing: the lease expires and
  * the URL is emitted again. URLs that a page cap or the request budget refuses go to {@code crawl.pages} as
  * DENIED outcomes instead, recorded like any fetcher's. How much each host gets is the crawl's own contract
@@ -105,7 +105,7 @@ public final class FrontierScheduler {
         }
         List<CompletableFuture<?>> sends = new ArrayList<>(round.tasks().size() + round.denied().size());
         for (FetchTask t : round.tasks()) {
-            sends.add(Clients.send(producer, Topics.FRONTIER, t.host().getBytes(StandardCharsets.UTF_8), Json.encode(t), null));
+            sends.add(Clients.send(producer, Topics.FRONTIER, round.key(t).getBytes(StandardCharsets.UTF_8), Json.encode(t), null));
         }
         for (FetchResult r : round.denied()) {
             sends.add(Clients.send(producer, Topics.PAGES, r.url().getBytes(StandardCharsets.UTF_8), Json.encode(r), null));

@@ -29,6 +29,21 @@ final class HostWindow {
         return (int) Math.max(2, Math.min(MAX, window));
     }
 
+    /**
+     * How many unexpired leases a crawl with a crawl-wide contract may have on all of its hosts together, by the same
+     * rule from its crawl-wide rate and connections; 0 for a crawl without one (no crawl-wide window).
+     */
+    static int ofCrawl(Politeness p) {
+        if (!p.crawlWide()) {
+            return 0;
+        }
+        int connections = Math.max(1, p.crawlConnections());
+        long window = p.crawlRatePerSecond() > 0
+                ? (long) Math.ceil(p.crawlRatePerSecond() * REFILL_SECONDS) + connections
+                : (long) p.crawlConnections() * (1 + QUEUED_PER_CONNECTION);
+        return (int) Math.max(2, Math.min(MAX, window));
+    }
+
     private HostWindow() {
     }
 }

@@ -64,6 +64,9 @@ public final class Leases {
             )
             SELECT host FROM h WHERE host IS NOT NULL LIMIT ?""";
 
+    /** Unexpired leases of a crawl. */
+    private static final String CRAWL_LEASED = "SELECT count(*) FROM urls WHERE crawl_id = ? AND status = 'LEASED' AND next_fetch_at > now()";
+
     /** Unexpired leases of some hosts of a crawl. */
     private static final String LEASED = """
             SELECT host, count(*) FROM urls
@@ -89,10 +92,11 @@ public final class Leases {
             SELECT crawl_id, url_hash, url, host, kind, depth, attempts, status FROM cand ORDER BY turn, next_fetch_at LIMIT ?""";
 
     private static final String LIMITED_CRAWLS = """
-            SELECT id, max_pages, max_pages_per_host, max_requests FROM (
+            SELECT id, max_pages, max_pages_per_host, max_requests, ignore_robots FROM (
                 SELECT id, coalesce((scope->>'maxPages')::bigint, 0) AS max_pages,
                        coalesce((scope->>'maxPagesPerHost')::bigint, 0) AS max_pages_per_host,
-                       coalesce((politeness->>'maxRequestsTotal')::bigint, 0) AS max_requests
+                       coalesce((politeness->>'maxRequestsTotal')::bigint, 0) AS max_requests,
+                       coalesce((request->>'ignoreRobots')::boolean, false) AS ignore_robots
                 FROM crawls WHERE state = 'RUNNING') c
             WHERE max_pages > 0 OR max_pages_per_host > 0 OR max_requests > 0
             ORDER BY id
@@ -109,9 +113,15 @@ public final class Leases {
 
     /**
      * One round: the tasks to emit, the URLs refused by page caps or the request budget (DENIED outcomes to
-     * record), how many tasks were re-emits after an expired lease, and how many URLs were left to wait.
+     * record), how many tasks were re-emits after an expired lease, how many URLs were left to wait, and which of the
+     * round's crawls have a crawl-wide contract (their tasks are keyed by crawl id, see {@link FetchTask}).
      */
-    public record Round(List<FetchTask> tasks, List<FetchResult> denied, int expired, int waiting) {
+    public record Round(List<FetchTask> tasks, List<FetchResult> denied, int expired, int waiting, Set<String> crawlWide) {
+
+        /** The key of the task on {@code crawl.frontier}. */
+        public String key(FetchTask task) {
+            return crawlWide.contains(task.crawlId()) ? task.crawlId() : task.host();
+        }
     }
 
     private record Due(String crawlId, byte[] urlHash, String url, String host, UrlKind kind, int depth, int attempts,
@@ -127,8 +137,11 @@ public final class Leases {
     private record Leased(List<byte[]> hashes, List<Integer> allowances) {
     }
 
-    /** A running crawl and how many unexpired leases each of its hosts may have. */
-    private record Running(String id, int window) {
+    /**
+     * A running crawl, how many unexpired leases each of its hosts may have, and how many all of them together
+     * (0: no limit; see {@link HostWindow#ofCrawl}).
+     */
+    private record Running(String id, int window, int crawlWindow) {
     }
 
     private final Database db;
@@ -157,7 +170,10 @@ public final class Leases {
         OffsetDateTime untilTs = OffsetDateTime.ofInstant(Instant.ofEpochMilli(until), ZoneOffset.UTC);
         return db.inTransaction("lease", c -> {
             Map<String, CrawlLimits.Limits> limits = limitedCrawls(c);
-            List<Due> due = due(c, batch, reclaimExpired);
+            List<Running> running = running(c);
+            Set<String> crawlWide = new HashSet<>();
+            running.stream().filter(r -> r.crawlWindow() > 0).forEach(r -> crawlWide.add(r.id()));
+            List<Due> due = due(c, running, batch, reclaimExpired);
             CrawlLimits decisions = limits.isEmpty() ? new CrawlLimits(Map.of(), Map.of(), Map.of()) : usage(c, limits, due);
             List<FetchTask> tasks = new ArrayList<>();
             List<FetchResult> denied = new ArrayList<>();
@@ -174,7 +190,7 @@ public final class Leases {
                 Leased l = leased.computeIfAbsent(d.crawlId, k -> new Leased(new ArrayList<>(), new ArrayList<>()));
                 l.hashes().add(d.urlHash);
                 l.allowances().add(allowance);
-                FetchTask task = new FetchTask(FetchTask.SCHEMA, d.crawlId, d.url, d.host, d.kind, d.depth, d.attempts + 1, until, allowance, 0);
+                FetchTask task = new FetchTask(FetchTask.SCHEMA, d.crawlId, d.url, d.host, d.kind, d.depth, d.attempts + 1, until, allowance);
                 if (decision instanceof CrawlLimits.Deny deny) {
                     denied.add(FetchResult.failure(task, FetchStatus.DENIED, 0, deny.reason(), null, 0));
                 } else {
@@ -200,7 +216,7 @@ public final class Leases {
                     ps.executeUpdate();
                 }
             }
-            return new Round(tasks, denied, expired, waits.values().stream().mapToInt(List::size).sum());
+            return new Round(tasks, denied, expired, waits.values().stream().mapToInt(List::size).sum(), crawlWide);
         });
     }
 
@@ -213,15 +229,15 @@ public final class Leases {
         Map<String, CrawlLimits.Limits> limits = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(LIMITED_CRAWLS); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                limits.put(rs.getString(1), new CrawlLimits.Limits(rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+                limits.put(rs.getString(1), new CrawlLimits.Limits(rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                        rs.getBoolean(5) ? 1 : CrawlLimits.REQUESTS_PER_LEASE));
             }
         }
         return limits;
     }
 
     /** This round's URLs: each running crawl in turn gets its share, and its hosts in turn their room. */
-    private List<Due> due(Connection c, int batch, boolean reclaimExpired) throws SQLException {
-        List<Running> running = running(c);
+    private List<Due> due(Connection c, List<Running> running, int batch, boolean reclaimExpired) throws SQLException {
         if (running.isEmpty()) {
             return List.of();
         }
@@ -237,6 +253,12 @@ public final class Leases {
 
     /** Up to {@code share} due URLs of the crawl's next hosts after its cursor, each host up to its room. */
     private List<Due> dueOf(Connection c, Running crawl, int share, boolean reclaimExpired) throws SQLException {
+        if (crawl.crawlWindow() > 0) {
+            share = Math.min(share, crawl.crawlWindow() - crawlLeased(c, crawl.id()));
+            if (share <= 0) {
+                return List.of();
+            }
+        }
         int want = Math.min(HOSTS_PER_ROUND, share); // so that each host looked at can get a URL
         String cursor = cursors.getOrDefault(crawl.id(), "");
         List<String> hosts = hosts(c, crawl.id(), cursor, want, reclaimExpired);
@@ -284,8 +306,8 @@ public final class Leases {
         List<Running> running = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(RUNNING); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                running.add(new Running(rs.getString(1), HostWindow.of(Json.decode(rs.getString(2).getBytes(StandardCharsets.UTF_8),
-                        Politeness.class))));
+                Politeness p = Json.decode(rs.getString(2).getBytes(StandardCharsets.UTF_8), Politeness.class);
+                running.add(new Running(rs.getString(1), HostWindow.of(p), HostWindow.ofCrawl(p)));
             }
         }
         return running;
@@ -307,6 +329,16 @@ public final class Leases {
             }
         }
         return hosts;
+    }
+
+    private static int crawlLeased(Connection c, String crawlId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CRAWL_LEASED)) {
+            ps.setString(1, crawlId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     private static Map<String, Integer> leased(Connection c, String crawlId, List<String> hosts) throws SQLException {

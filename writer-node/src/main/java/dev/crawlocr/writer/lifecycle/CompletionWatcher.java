@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li>none of them is QUEUED, LEASED or waiting for a retry (an outcome on its way keeps its URL LEASED);</li>
  *   <li>every fetch's links are registered: no URL's outcome counts more link records than the registry noted for
  *       that fetch (the links travel apart from the outcome, on {@code crawl.discovered});</li>
- *   <li>every fetched image has an OCR result (OK or FAILED).</li>
+ *   <li>every fetched image has an OCR result (OK or FAILED);</li>
+ *   <li>a crawl whose URLs come as a list has all of it registered: every record of the list noted.</li>
  * </ul>
  * The check and the change to FINISHED are one statement ({@code UPDATE ... WHERE state = 'RUNNING' AND <complete>
  * RETURNING}), so it sees one snapshot and exactly one writer finishes a crawl; that writer then publishes a
@@ -45,6 +46,7 @@ public final class CompletionWatcher {
     /** True for crawl {@code c} when it is complete; see the class comment. */
     private static final String COMPLETE = """
             EXISTS (SELECT 1 FROM urls u WHERE u.crawl_id = c.id)
+            AND c.list_records >= 0 AND (SELECT count(*) FROM url_list_parts p WHERE p.crawl_id = c.id) >= c.list_records
             AND NOT EXISTS (SELECT 1 FROM urls u WHERE u.crawl_id = c.id
                             AND (u.status IN ('QUEUED', 'LEASED') OR (u.status = 'FETCH_ERROR' AND u.next_fetch_at IS NOT NULL)))
             AND NOT EXISTS (SELECT 1 FROM urls u WHERE u.crawl_id = c.id AND u.link_records > 0

@@ -31,8 +31,9 @@ import org.postgresql.PGConnection;
  * of {@code crawl.discovered} records is copied into a session staging table ({@code COPY}) and becomes one
  * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING}; only the
  * rows it returns are new, and they start QUEUED and due now, so the scheduler emits them. URLs already in the
- * {@link SeenUrls} cache skip the database. Each record a fetch sent is noted in {@code link_records} in the same
- * transaction, so completion knows when all of a fetch's links are registered. Metrics: {@code writer.registry.new},
+ * {@link SeenUrls} cache skip the database. Each record a fetch sent is noted in {@code link_records}, and each
+ * record of a crawl's URL list in {@code url_list_parts}, in the same transaction, so completion knows when all of a
+ * fetch's links, and the whole list, are registered. Metrics: {@code writer.registry.new},
  * {@code writer.rows{table=urls}}.
  */
 public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
@@ -50,6 +51,8 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
 
     static final String LINK_RECORD = """
             INSERT INTO link_records (crawl_id, url_hash, fetched_at, part) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING""";
+
+    static final String LIST_PART = "INSERT INTO url_list_parts (crawl_id, part) VALUES (?, ?) ON CONFLICT DO NOTHING";
 
     /** One URL to register, with its cache key. */
     record Entry(String crawlId, byte[] hash, String url, String host, String kind, int depth, String source, ByteBuffer key) {
@@ -107,6 +110,7 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
         p.keys = List.copyOf(fresh.keySet());
         p.inserted = fresh.isEmpty() ? 0 : insert(c, new ArrayList<>(fresh.values()));
         noteLinkRecords(c, batch);
+        noteListParts(c, batch);
     }
 
     /**
@@ -144,6 +148,23 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
                 ps.setBytes(2, Hashes.urlHash(d.sourceUrl()));
                 ps.setObject(3, OffsetDateTime.ofInstant(Instant.ofEpochMilli(d.fetchedAtMs()), ZoneOffset.UTC));
                 ps.setInt(4, d.part());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Notes every record of a URL list, in key order so concurrent writers cannot deadlock. */
+    private static void noteListParts(Connection c, List<DiscoveredUrls> batch) throws SQLException {
+        List<DiscoveredUrls> parts = batch.stream().filter(DiscoveredUrls::list)
+                .sorted(java.util.Comparator.comparing(DiscoveredUrls::crawlId).thenComparingInt(DiscoveredUrls::part)).toList();
+        if (parts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(LIST_PART)) {
+            for (DiscoveredUrls d : parts) {
+                ps.setString(1, d.crawlId());
+                ps.setInt(2, d.part());
                 ps.addBatch();
             }
             ps.executeBatch();

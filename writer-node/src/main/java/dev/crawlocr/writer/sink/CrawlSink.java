@@ -24,15 +24,16 @@ import java.util.Objects;
 public final class CrawlSink implements BatchSink<CrawlJob> {
 
     private static final String UPSERT = """
-            INSERT INTO crawls AS c (id, state, seeds, scope, politeness, ocr, recrawl_interval_s, created_at)
-            VALUES (?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)
+            INSERT INTO crawls AS c (id, state, seeds, scope, politeness, ocr, recrawl_interval_s, created_at, request, list_records)
+            VALUES (?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, ?)
             ON CONFLICT (id) DO UPDATE SET
                 state = CASE WHEN c.state = 'FINISHED' THEN 'FINISHED' ELSE EXCLUDED.state END,
                 seeds = EXCLUDED.seeds, scope = EXCLUDED.scope, politeness = EXCLUDED.politeness, ocr = EXCLUDED.ocr,
-                recrawl_interval_s = EXCLUDED.recrawl_interval_s, updated_at = now()
-            WHERE (c.state, c.seeds, c.scope, c.politeness, c.ocr, c.recrawl_interval_s)
+                recrawl_interval_s = EXCLUDED.recrawl_interval_s, request = EXCLUDED.request, list_records = EXCLUDED.list_records,
+                updated_at = now()
+            WHERE (c.state, c.seeds, c.scope, c.politeness, c.ocr, c.recrawl_interval_s, c.request, c.list_records)
                   IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.seeds, EXCLUDED.scope, EXCLUDED.politeness, EXCLUDED.ocr,
-                                    EXCLUDED.recrawl_interval_s)""";
+                                    EXCLUDED.recrawl_interval_s, EXCLUDED.request, EXCLUDED.list_records)""";
 
     /**
      * A stopped crawl leaves the frontier: its leases end (their requests go back to its budget), URLs waiting for a
@@ -53,7 +54,10 @@ public final class CrawlSink implements BatchSink<CrawlJob> {
     private final Runnable onRunning;
     private final Counter rows;
 
-    /** @param onRunning called after a commit that stored a running crawl: its seeds are due (wakes the scheduler) */
+    /**
+     * @param onRunning called after a commit that stored a running crawl: its seeds are due (wakes the scheduler), and
+     *                  its URL list may be all registered (wakes the completion check)
+     */
     public CrawlSink(Runnable onRunning, MeterRegistry metrics) {
         this.onRunning = onRunning;
         this.rows = Sql.rows(metrics, "crawls");
@@ -86,6 +90,8 @@ public final class CrawlSink implements BatchSink<CrawlJob> {
                 ps.setString(6, new String(Json.encode(j.ocr()), java.nio.charset.StandardCharsets.UTF_8));
                 ps.setLong(7, j.politeness().recrawlIntervalSeconds());
                 ps.setObject(8, Sql.ts(j.createdAt().toEpochMilli()));
+                ps.setString(9, new String(Json.encode(j.request()), java.nio.charset.StandardCharsets.UTF_8));
+                ps.setInt(10, j.listRecords());
                 ps.addBatch();
             }
             rows.increment(Sql.executeBatch(ps));

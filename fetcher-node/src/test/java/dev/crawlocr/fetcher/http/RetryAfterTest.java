@@ -1,4 +1,4 @@
-package dev.crawlocr.fetcher.task;
+package dev.crawlocr.fetcher.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,14 +1,14 @@
-package dev.crawlocr.fetcher.task;
+package dev.crawlocr.fetcher.http;
 
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** Reads a Retry-After header: delay-seconds or an HTTP-date (RFC 9110 section 10.2.3). */
-final class RetryAfter {
+public final class RetryAfter {
 
     /** Milliseconds to wait from {@code nowMs}, 0 for a date in the past, or -1 when absent or unreadable. */
-    static long parseMs(String header, long nowMs) {
+    public static long parseMs(String header, long nowMs) {
         if (header == null || header.isBlank()) {
             return -1;
         }
