@@ -215,7 +215,7 @@ final class CrawlCommand {
             Map<String, String> parsed = new LinkedHashMap<>();
             for (String h : headers) {
                 int colon = h.indexOf(':');
-                if (colon <= 0) {
+                if (colon <= 0 || !RequestSettings.isHeaderName(h.substring(0, colon).trim())) {
                     throw new UserError("Invalid --header '" + RequestSettings.SECRET.matcher(h).replaceAll("\\${secret:…}")
                             + "': write 'Name: value'");
                 }

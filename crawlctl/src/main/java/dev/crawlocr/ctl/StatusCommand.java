@@ -47,6 +47,7 @@ final class StatusCommand implements Callable<Integer> {
         TRAP("trap", "by the trap guard"),
         SCOPE(null, "out of scope"),
         NOFOLLOW("nofollow", "on nofollow pages"),
+        FOLLOW_NONE("follow-none", "not followed (the crawl follows no links)"),
         ROBOTS_TXT(ROBOTS, "disallowed by robots.txt");
 
         final String category;

@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crawlocr.common.Topics;
+import dev.crawlocr.common.Urls;
 import dev.crawlocr.common.message.CrawlEvent;
 import dev.crawlocr.common.message.CrawlJob;
+import dev.crawlocr.common.message.CrawlScope;
 import dev.crawlocr.common.message.DiscoveredUrls;
 import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.Json;
+import dev.crawlocr.common.message.OcrSettings;
 import dev.crawlocr.common.message.Politeness;
 import dev.crawlocr.common.message.UrlKind;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -71,6 +75,40 @@ class CompletionIT {
             long lagMs = kit.count("SELECT (extract(epoch FROM c.finished_at - max(p.stored_at)) * 1000)::bigint"
                     + " FROM crawls c JOIN pages p ON p.crawl_id = c.id GROUP BY c.finished_at");
             assertThat(lagMs).as("ms from the last stored page to the crawl's finish").isBetween(0L, 1000L);
+        }
+    }
+
+    /**
+     * A crawl whose URLs come as a list completes only once the job says how many records the list was sent in and
+     * every one of them is registered, however soon the URLs registered so far are fetched.
+     */
+    @Test
+    void aCrawlOfAUrlListCompletesOnlyOnceTheWholeListIsRegistered() {
+        try (WriterKit kit = new WriterKit()) {
+            kit.startWriter();
+            WriterKit.Frontier frontier = kit.frontier();
+            WriterKit.Tap events = kit.events();
+            String host = Urls.hostKey(WriterKit.pageUrl(0)).orElseThrow();
+            CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, kit.crawlId, CrawlJob.State.RUNNING, List.of(), CrawlScope.defaults(),
+                    new Politeness(0, 1, 0, 0, 0, 0, 0), OcrSettings.defaults(), Instant.now(), null, CrawlJob.LIST_SENDING);
+            kit.send(Topics.JOBS, kit.crawlId, job);
+            kit.send(Topics.DISCOVERED, host, DiscoveredUrls.listPart(kit.crawlId, host,
+                    List.of(new DiscoveredUrls.Link(WriterKit.pageUrl(0), UrlKind.PAGE, 0)), 0));
+            kit.fetched(kit.page(frontier.await(WriterKit.pageUrl(0)), "P0", "first of the list", List.of()));
+            await().atMost(10, TimeUnit.SECONDS).until(() -> kit.count("SELECT count(*) FROM urls WHERE status = 'FETCHED'") == 1);
+            await().during(Duration.ofSeconds(2)).atMost(5, TimeUnit.SECONDS).until(() -> events.poll().isEmpty());
+
+            kit.send(Topics.JOBS, kit.crawlId, job.withListRecords(2)); // part 1 is still on its way
+            await().atMost(10, TimeUnit.SECONDS).until(() -> kit.count("SELECT list_records FROM crawls") == 2);
+            await().during(Duration.ofSeconds(2)).atMost(5, TimeUnit.SECONDS).until(() -> events.poll().isEmpty());
+            assertThat(kit.strings("SELECT state FROM crawls")).containsExactly("RUNNING");
+
+            kit.send(Topics.DISCOVERED, host, DiscoveredUrls.listPart(kit.crawlId, host,
+                    List.of(new DiscoveredUrls.Link(WriterKit.pageUrl(1), UrlKind.PAGE, 0)), 1));
+            kit.fetched(kit.page(frontier.await(WriterKit.pageUrl(1)), "P1", "last of the list", List.of()));
+            await().atMost(10, TimeUnit.SECONDS).until(() -> !events.poll().isEmpty());
+            assertThat(kit.strings("SELECT state FROM crawls")).containsExactly("FINISHED");
+            assertThat(kit.count("SELECT count(*) FROM url_list_parts")).isEqualTo(2);
         }
     }
 

@@ -74,8 +74,13 @@ public record RequestSettings(Map<String, String> headers, List<String> acceptTy
         return headers.values().stream().flatMap(v -> SECRET.matcher(v).results().map(r -> r.group(1))).distinct().toList();
     }
 
+    /** True for a valid HTTP header name (an RFC 9110 token). */
+    public static boolean isHeaderName(String name) {
+        return name != null && TOKEN.matcher(name).matches();
+    }
+
     private static String checkName(String name) {
-        if (name == null || !TOKEN.matcher(name).matches()) {
+        if (!isHeaderName(name)) {
             throw new IllegalArgumentException("Invalid header name '" + name + "' in the field 'headers'.");
         }
         if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {

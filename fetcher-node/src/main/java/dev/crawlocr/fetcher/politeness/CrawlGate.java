@@ -107,18 +107,16 @@ public final class CrawlGate {
     }
 
     private boolean awaitDeferral(long deadlineNanos) throws InterruptedException {
-        long until;
-        state.lock();
-        try {
-            until = notBefore;
-        } finally {
-            state.unlock();
+        while (true) {
+            long until = deferredUntil();
+            if (until - deadlineNanos > 0) {
+                return false;
+            }
+            if (until - System.nanoTime() <= 0) {
+                return true;
+            }
+            sleepUntil(until); // and look again: another answer may have deferred the crawl further meanwhile
         }
-        if (until - deadlineNanos > 0) {
-            return false;
-        }
-        sleepUntil(until);
-        return true;
     }
 
     private boolean awaitRate(double ratePerSecond, long deadlineNanos) throws InterruptedException {
@@ -127,16 +125,21 @@ public final class CrawlGate {
         }
         try {
             long start;
-            state.lock();
-            try {
-                start = Math.max(Math.max(System.nanoTime(), nextStart), notBefore);
-            } finally {
-                state.unlock();
+            while (true) {
+                state.lock();
+                try {
+                    start = Math.max(Math.max(System.nanoTime(), nextStart), notBefore);
+                } finally {
+                    state.unlock();
+                }
+                if (start - deadlineNanos > 0) {
+                    return false;
+                }
+                sleepUntil(start);
+                if (deferredUntil() - System.nanoTime() <= 0) {
+                    break; // else a Retry-After came in while this start waited: plan it again
+                }
             }
-            if (start - deadlineNanos > 0) {
-                return false;
-            }
-            sleepUntil(start);
             long now = System.nanoTime();
             state.lock();
             try {
@@ -148,6 +151,15 @@ public final class CrawlGate {
             return true;
         } finally {
             starts.unlock();
+        }
+    }
+
+    private long deferredUntil() {
+        state.lock();
+        try {
+            return notBefore;
+        } finally {
+            state.unlock();
         }
     }
 
@@ -184,12 +196,7 @@ public final class CrawlGate {
 
     /** True when the server deferred the crawl past {@code deadlineNanos}. */
     public boolean deferredPast(long deadlineNanos) {
-        state.lock();
-        try {
-            return notBefore - deadlineNanos > 0;
-        } finally {
-            state.unlock();
-        }
+        return deferredUntil() - deadlineNanos > 0;
     }
 
     /** Waits until no request of the crawl is in progress here, {@code timeoutNanos} at most; true when none is. */
