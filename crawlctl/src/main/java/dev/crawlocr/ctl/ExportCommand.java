@@ -1,6 +1,7 @@
 package dev.crawlocr.ctl;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.crawlocr.common.message.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -19,23 +20,31 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code crawlctl export --crawl ID --format jsonl|csv}: every fetched page and every OCR'd image of a crawl, one
- * record per line. Columns: kind, url, status, http_status, title, text, confidence, page_url.
+ * record per line. Columns: kind, url, status, http_status, title, text, confidence, page_url, content_type, then in
+ * JSON lines body_json (a JSON response's parsed body, inline as a JSON value), and body_note (why a JSON response
+ * has no body_json). The text of a response kept as data is its body as it came.
  */
 @Command(name = "export", description = "Export a crawl's pages and OCR text as JSON lines or CSV.")
 final class ExportCommand implements Callable<Integer> {
     enum Format { jsonl, csv }
 
     static final String SQL = """
-            SELECT 'page' AS kind, p.url, p.status, p.http_status, p.title, p.text, NULL::real AS confidence, NULL AS page_url
+            SELECT 'page' AS kind, p.url, p.status, p.http_status, p.title, p.text, NULL::real AS confidence, NULL AS page_url,
+                   p.content_type, p.body_json::text AS body_json, p.body_note
             FROM pages p WHERE p.crawl_id = ?
             UNION ALL
             SELECT 'image', i.url, coalesce(o.status, i.status), i.http_status, NULL, o.text, o.mean_confidence,
                    (SELECT p.url FROM page_images pi JOIN pages p ON p.crawl_id = pi.crawl_id AND p.url_hash = pi.page_url_hash
-                    WHERE pi.crawl_id = i.crawl_id AND pi.image_url_hash = i.url_hash ORDER BY p.url LIMIT 1)
+                    WHERE pi.crawl_id = i.crawl_id AND pi.image_url_hash = i.url_hash ORDER BY p.url LIMIT 1),
+                   i.content_type, NULL, NULL
             FROM images i LEFT JOIN ocr_results o ON o.crawl_id = i.crawl_id AND o.content_hash = i.content_hash
             WHERE i.crawl_id = ?
             ORDER BY kind DESC, url""";
-    static final String[] COLUMNS = {"kind", "url", "status", "http_status", "title", "text", "confidence", "page_url"};
+    static final String[] COLUMNS = {"kind", "url", "status", "http_status", "title", "text", "confidence", "page_url", "content_type",
+        "body_json", "body_note"};
+    /** CSV leaves body_json out: a JSON response's body is already in text. */
+    static final String[] CSV_COLUMNS = {"kind", "url", "status", "http_status", "title", "text", "confidence", "page_url", "content_type",
+        "body_note"};
 
     @ParentCommand
     Crawlctl root;
@@ -57,7 +66,7 @@ final class ExportCommand implements Callable<Integer> {
                 }
             }
             if (format == Format.csv) {
-                out.write(String.join(",", COLUMNS) + "\r\n");
+                out.write(String.join(",", CSV_COLUMNS) + "\r\n");
             }
             try (PreparedStatement ps = db.prepareStatement(SQL)) {
                 ps.setString(1, crawl);
@@ -86,7 +95,9 @@ final class ExportCommand implements Callable<Integer> {
         ObjectNode o = Json.mapper().createObjectNode();
         for (String c : COLUMNS) {
             Object v = rs.getObject(c);
-            if (v instanceof Integer || v instanceof Long) {
+            if (c.equals("body_json") && v != null) {
+                o.putRawValue(c, new RawValue(v.toString())); // jsonb's text: valid JSON on one line, numbers as stored
+            } else if (v instanceof Integer || v instanceof Long) {
                 o.put(c, ((Number) v).longValue());
             } else if (v instanceof Number n) {
                 o.put(c, n.doubleValue());
@@ -100,8 +111,8 @@ final class ExportCommand implements Callable<Integer> {
     /** RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled. */
     private static String csv(ResultSet rs) throws Exception {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < COLUMNS.length; i++) {
-            Object v = rs.getObject(COLUMNS[i]);
+        for (int i = 0; i < CSV_COLUMNS.length; i++) {
+            Object v = rs.getObject(CSV_COLUMNS[i]);
             String s = v == null ? "" : v.toString();
             if (i > 0) {
                 b.append(',');

@@ -39,7 +39,7 @@ final class UrlCommand implements Callable<Integer> {
             section(db, "page", """
                     SELECT crawl_id, status, reason, http_status, content_type, title, bytes, truncated, outlink_count,
                            nullif(dropped_links, '{}') AS dropped_links, image_count, redirect_to, fetch_ms, fetched_at,
-                           left(text, 200) AS text_start
+                           body_note, left(text, 200) AS text_start
                     FROM pages WHERE url_hash = ? AND (?::text IS NULL OR crawl_id = ?)""", hash);
             section(db, "image", """
                     SELECT i.crawl_id, i.status, i.reason, i.http_status, i.content_type, i.format, i.width, i.height, i.bytes, i.content_hash,

@@ -130,6 +130,14 @@ final class WriterKit implements AutoCloseable {
                 System.currentTimeMillis(), 12, 1, task.maxRequests(), 0, task.leaseUntilMs(), 0);
     }
 
+    /** A response kept as data, as the fetcher sends it: the body as text, no title, no links. */
+    static FetchResult data(FetchTask task, String contentType, String body, boolean truncated) {
+        return new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.PAGE, task.depth(), FetchStatus.FETCHED, null,
+                task.url(), 200, contentType, null, body, truncated, "hash-" + task.url().hashCode(),
+                body.getBytes(StandardCharsets.UTF_8).length, 0, Map.of(), List.of(), null, System.currentTimeMillis(), 9, 1, task.maxRequests(), 0,
+                task.leaseUntilMs(), 0);
+    }
+
     FetchResult image(FetchTask task, String contentHash) {
         return new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.IMAGE, task.depth(), FetchStatus.FETCHED, null,
                 task.url(), 200, "image/png", null, null, false, contentHash, 2048, 0, Map.of(), List.of(), null, System.currentTimeMillis(), 7,

@@ -52,7 +52,8 @@ public final class Json {
         }
     }
 
-    private static String firstLine(String message) {
+    /** The first line of an exception's message (Jackson's add the location on the next); "no detail" for null. */
+    public static String firstLine(String message) {
         if (message == null) {
             return "no detail";
         }

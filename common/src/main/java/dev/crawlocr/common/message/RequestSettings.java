@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
  *                     reference secrets as {@code ${secret:NAME}}: the job holds the reference, and each fetcher
  *                     resolves it from its own secrets directory or environment, so the value never travels or is
  *                     stored; default empty
- * @param acceptTypes  media types kept as data (for example {@code application/json}, {@code text/csv}): a response
- *                     of one of them is stored as it came, up to {@code bodyMaxBytes}, and JSON also as jsonb. Only
- *                     textual types: {@code text/*}, JSON and XML types, and {@link #TEXTUAL_TYPES}; default empty
+ * @param acceptTypes  media types kept as data (for example {@code application/json}, {@code text/csv}): a page
+ *                     task's response of one of them is stored as it came, up to {@code bodyMaxBytes}, and JSON also
+ *                     as jsonb; a page type (HTML) is parsed as a page all the same. Page requests list these types
+ *                     first in their Accept header. Only textual types: {@code text/*}, JSON and XML types, and
+ *                     {@link #TEXTUAL_TYPES}; default empty
  * @param bodyMaxBytes the most bytes of a data response that are stored; longer ones are cut and marked truncated;
  *                     1 to {@value #BODY_MAX_BYTES_LIMIT}; default {@value #DEFAULT_BODY_MAX_BYTES}
  * @param ignoreRobots true to send no robots.txt request and apply no robots.txt rule, for a service whose contract
@@ -62,6 +64,15 @@ public record RequestSettings(Map<String, String> headers, List<String> acceptTy
     /** True when a response of {@code baseType} (lower case, without parameters) is kept as data. */
     public boolean keeps(String baseType) {
         return baseType != null && acceptTypes.contains(baseType);
+    }
+
+    /** The base media type of a Content-Type header: "text/csv" from "Text/CSV; charset=utf-8"; null when absent or blank. */
+    public static String baseType(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        String t = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return t.isEmpty() ? null : t;
     }
 
     /** True for JSON media types: {@code application/json} and {@code *}{@code /*+json}. */

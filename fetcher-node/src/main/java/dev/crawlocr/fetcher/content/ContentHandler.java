@@ -7,6 +7,7 @@ import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.ImageMeta;
+import dev.crawlocr.common.message.RequestSettings;
 import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.fetcher.http.HttpResult;
 import dev.crawlocr.fetcher.metrics.FetcherMetrics;
@@ -17,15 +18,17 @@ import dev.crawlocr.fetcher.url.CrawlState;
 import dev.crawlocr.fetcher.url.LinkSelector;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * Turns a 2xx response into an outcome. Pages: the content type must be allowed (a missing one is accepted when
  * the body looks like markup), the body is parsed even when cut at the size cap (the result says truncated), and
  * the in-scope links and images go out as {@link DiscoveredUrls}, one record per host; the result counts the
- * dropped ones by category. Images: the content type must be allowed (or the bytes must carry a known image
- * signature), and an image over the cap is refused. Thread-safe.
+ * dropped ones by category. A page task's response of a type the crawl keeps as data
+ * ({@link RequestSettings#acceptTypes()}) and that is not a page type is stored as it came: its body decoded as text
+ * ({@link DataBody}) up to the crawl's body cap, hashed whole, with no title and no links. Images: the content type
+ * must be allowed (or the bytes must carry a known image signature), and an image over the cap is refused.
+ * Thread-safe.
  */
 public final class ContentHandler {
     /**
@@ -55,8 +58,11 @@ public final class ContentHandler {
     }
 
     private Outcome page(FetchTask task, CrawlJob job, HttpResult r, long fetchMs) {
-        String type = baseType(r.contentType());
+        String type = RequestSettings.baseType(r.contentType());
         if (type == null ? !looksLikeMarkup(r.body()) : !settings.pageContentTypes().contains(type)) {
+            if (job.request().keeps(type)) {
+                return data(task, job, r, fetchMs);
+            }
             return refused(task, r, fetchMs, "content type " + (type == null ? "(none)" : type) + " is not an allowed page type");
         }
         ParsedPage page;
@@ -89,6 +95,15 @@ public final class ContentHandler {
         return new Outcome(result, discovered, images);
     }
 
+    /** A response kept as data: its body as text, no title, no links. */
+    private Outcome data(FetchTask task, CrawlJob job, HttpResult r, long fetchMs) {
+        DataBody body = DataBody.decode(r.body(), r.truncated(), r.contentType(), job.request().bodyMaxBytes());
+        FetchResult result = new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.PAGE, task.depth(), FetchStatus.FETCHED,
+                null, task.url(), r.status(), r.contentType(), null, body.text(), body.cut(), Hashes.sha256Hex(r.body()), r.body().length, 0,
+                Map.of(), List.of(), null, System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs(), 0);
+        return Outcome.of(result);
+    }
+
     private Outcome image(FetchTask task, HttpResult r, long fetchMs) {
         if (r.truncated()) {
             return refused(task, r, fetchMs, "image larger than IMAGE_MAX_BYTES (" + settings.imageMaxBytes() + " bytes)");
@@ -96,7 +111,7 @@ public final class ContentHandler {
         if (r.body().length == 0) {
             return refused(task, r, fetchMs, "empty image body");
         }
-        String type = baseType(r.contentType());
+        String type = RequestSettings.baseType(r.contentType());
         String sniffed = ImageSignatures.sniff(r.body());
         boolean allowed = type != null && settings.imageContentTypes().contains(type);
         if (!allowed && (type == null || type.equals("application/octet-stream") || type.equals("binary/octet-stream"))
@@ -120,15 +135,6 @@ public final class ContentHandler {
         return Outcome.of(new FetchResult(f.schema(), f.crawlId(), f.url(), f.kind(), f.depth(), f.status(), f.reason(), f.finalUrl(),
                 f.httpStatus(), r.contentType(), null, null, r.truncated(), null, r.body().length, 0, Map.of(), List.of(), null,
                 f.fetchedAtMs(), fetchMs, f.requests(), f.maxRequests(), f.linkRecords(), f.leaseUntilMs(), 0));
-    }
-
-    /** "text/html" from "Text/HTML; charset=utf-8"; null when absent or blank. */
-    static String baseType(String contentType) {
-        if (contentType == null) {
-            return null;
-        }
-        String t = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        return t.isEmpty() ? null : t;
     }
 
     private static boolean looksLikeMarkup(byte[] body) {

@@ -6,6 +6,7 @@ import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.FetchTask;
+import dev.crawlocr.common.message.RequestSettings;
 import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.fetcher.content.ContentHandler;
 import dev.crawlocr.fetcher.http.FetchFailure;
@@ -40,6 +41,8 @@ public final class TaskRunner {
     /** The reason of a task that ends because its crawl was stopped. */
     public static final String CRAWL_STOPPED = "crawl stopped";
     static final String PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
+    /** What follows a crawl's data types in a page task's Accept header. */
+    static final String PAGE_ACCEPT_AFTER_DATA = "text/html;q=0.8,application/xhtml+xml;q=0.7,*/*;q=0.5";
     static final String IMAGE_ACCEPT = "image/png,image/jpeg,image/webp,image/gif,image/*;q=0.8";
 
     /**
@@ -140,7 +143,7 @@ public final class TaskRunner {
         PoliteRequests.Turn turn = turn(task, job, gate, crawlGate, delayMs, handedBack, headers, sent);
         boolean image = task.kind() == UrlKind.IMAGE;
         long maxBytes = image ? settings.imageMaxBytes() : settings.pageMaxBytes();
-        String accept = image ? IMAGE_ACCEPT : PAGE_ACCEPT;
+        String accept = image ? IMAGE_ACCEPT : pageAccept(job.request());
         String lastProblem = null;
         int lastStatus = 0;
         long lastRetryAfterMs = 0;
@@ -200,6 +203,11 @@ public final class TaskRunner {
     private static Outcome serverFailure(FetchTask task, int httpStatus, String reason, long retryAfterMs, long started) {
         return Outcome.of(FetchResult.failure(task, FetchStatus.FETCH_ERROR, httpStatus, reason, null, elapsedMs(started))
                 .withRetryAfterMs(retryAfterMs));
+    }
+
+    /** A page task's Accept header: the crawl's data types first, when it keeps any, so a service that negotiates answers with data. */
+    static String pageAccept(RequestSettings request) {
+        return request.acceptTypes().isEmpty() ? PAGE_ACCEPT : String.join(",", request.acceptTypes()) + "," + PAGE_ACCEPT_AFTER_DATA;
     }
 
     /** Exponential back-off, applied to the whole host: a server in trouble gets fewer requests, not more. */

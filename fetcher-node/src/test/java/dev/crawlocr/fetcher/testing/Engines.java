@@ -5,6 +5,7 @@ import dev.crawlocr.common.message.CrawlScope;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.OcrSettings;
 import dev.crawlocr.common.message.Politeness;
+import dev.crawlocr.common.message.RequestSettings;
 import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.common.Urls;
 import dev.crawlocr.fetcher.FetchEngine;
@@ -57,6 +58,15 @@ public final class Engines implements AutoCloseable {
     /** A crawl with default scope around {@code seed} and no per-host delay. */
     public CrawlJob crawl(String id, String seed) {
         return crawl(id, List.of(seed), CrawlScope.defaults(), new Politeness(0, 1, 0, 0, 0, 0, 0));
+    }
+
+    /** A crawl like {@link #crawl(String, String)} whose requests and kept data types are {@code request}'s. */
+    public CrawlJob crawl(String id, String seed, RequestSettings request) {
+        CrawlJob plain = crawl(id, seed);
+        CrawlJob job = new CrawlJob(plain.schema(), id, plain.state(), plain.seeds(), plain.scope(), plain.politeness(), plain.ocr(),
+                plain.createdAt(), request, 0);
+        jobs.put(id, job);
+        return job;
     }
 
     public static FetchTask task(String crawlId, String url, UrlKind kind, int depth) {

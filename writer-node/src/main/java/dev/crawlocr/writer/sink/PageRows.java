@@ -15,14 +15,17 @@ import java.util.List;
 
 /**
  * Upserts {@code pages} (the latest outcome per URL wins, its dropped-link counts included, so a redelivered outcome
- * never adds to them) and inserts {@code page_images} for fetched pages.
+ * never adds to them) and inserts {@code page_images} for fetched pages. A response kept as data is stored as
+ * {@link DataBodies} says: its body in {@code text}, and a JSON body also in {@code body_json} or why not in
+ * {@code body_note}.
  */
 final class PageRows {
 
     private static final String UPSERT_PAGE = """
             INSERT INTO pages AS p (crawl_id, url_hash, url, final_url, status, reason, http_status, content_type, title, text,
-                truncated, content_hash, bytes, outlink_count, dropped_links, image_count, redirect_to, depth, fetched_at, fetch_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)
+                truncated, content_hash, bytes, outlink_count, dropped_links, image_count, redirect_to, depth, fetched_at, fetch_ms,
+                body_json, body_note)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?)
             ON CONFLICT (crawl_id, url_hash) DO UPDATE SET
                 final_url = EXCLUDED.final_url, status = EXCLUDED.status, reason = EXCLUDED.reason,
                 http_status = EXCLUDED.http_status, content_type = EXCLUDED.content_type, title = EXCLUDED.title,
@@ -30,7 +33,7 @@ final class PageRows {
                 bytes = EXCLUDED.bytes, outlink_count = EXCLUDED.outlink_count, dropped_links = EXCLUDED.dropped_links,
                 image_count = EXCLUDED.image_count,
                 redirect_to = EXCLUDED.redirect_to, depth = EXCLUDED.depth, fetched_at = EXCLUDED.fetched_at,
-                fetch_ms = EXCLUDED.fetch_ms, stored_at = now()
+                fetch_ms = EXCLUDED.fetch_ms, body_json = EXCLUDED.body_json, body_note = EXCLUDED.body_note, stored_at = now()
             WHERE p.fetched_at < EXCLUDED.fetched_at""";
 
     private static final String INSERT_PAGE_IMAGE = """
@@ -62,7 +65,7 @@ final class PageRows {
                 ps.setInt(7, r.httpStatus());
                 Sql.setText(ps, 8, r.contentType());
                 Sql.setText(ps, 9, r.title());
-                Sql.setText(ps, 10, r.text());
+                Sql.setText(ps, 10, DataBodies.text(r));
                 ps.setBoolean(11, r.truncated());
                 Sql.setText(ps, 12, r.contentHash());
                 ps.setLong(13, r.bytes());
@@ -73,6 +76,9 @@ final class PageRows {
                 ps.setInt(18, r.depth());
                 ps.setObject(19, Sql.ts(r.fetchedAtMs()));
                 ps.setLong(20, r.fetchMs());
+                DataBodies.JsonColumns json = DataBodies.json(r);
+                Sql.setText(ps, 21, json.json());
+                Sql.setText(ps, 22, json.note());
                 ps.addBatch();
                 anyImages |= r.status() == FetchStatus.FETCHED && !r.imageUrls().isEmpty();
             }
