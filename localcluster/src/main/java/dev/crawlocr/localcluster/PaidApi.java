@@ -236,6 +236,15 @@ public final class PaidApi implements AutoCloseable {
         return violationCounts.get(kind).sum();
     }
 
+    /**
+     * The shortest time in which one more request than the rate arrived: a second or more while the rate was kept,
+     * so how close to the limit the clients came; null before that many requests.
+     */
+    public Duration tightestWindow() {
+        long nanos = clock.tightestNanos();
+        return nanos == Long.MAX_VALUE ? null : Duration.ofNanos(nanos);
+    }
+
     /** Requests that arrived inside the Retry-After period of an overload answer. */
     public long ignoredRetryAfter() {
         return ignoredRetryAfter.sum();

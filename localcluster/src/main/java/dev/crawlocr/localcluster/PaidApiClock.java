@@ -20,6 +20,7 @@ final class PaidApiClock {
     private final long[] lastArrivals; // a ring of the last ratePerSecond arrivals
     private int next;
     private long arrivals;
+    private long tightestNanos = Long.MAX_VALUE;
     private boolean overloaded;
     private long overloadUntil;
     private int overloadStatus;
@@ -40,6 +41,11 @@ final class PaidApiClock {
         overloadRetryAfter = retryAfterSeconds;
     }
 
+    /** The shortest time in which {@code ratePerSecond + 1} requests arrived (under a second: over the rate); MAX_VALUE before that many. */
+    synchronized long tightestNanos() {
+        return tightestNanos;
+    }
+
     /**
      * Takes a request's arrival time. {@code answerable}: no other answer (401, or 429 for concurrency) comes first,
      * so an overload in force answers it, and a Retry-After period starts at its arrival.
@@ -48,6 +54,9 @@ final class PaidApiClock {
         long now = System.nanoTime();
         // The oldest of the last ratePerSecond arrivals less than a second ago makes this one too many.
         boolean overRate = arrivals >= ratePerSecond && now - lastArrivals[next] < WINDOW_NANOS;
+        if (arrivals >= ratePerSecond) {
+            tightestNanos = Math.min(tightestNanos, now - lastArrivals[next]);
+        }
         lastArrivals[next] = now;
         next = (next + 1) % ratePerSecond;
         arrivals++;

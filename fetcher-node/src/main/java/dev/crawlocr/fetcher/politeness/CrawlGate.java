@@ -27,8 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * threads).
  */
 public final class CrawlGate {
-    static final long MARGIN_MS = 10;
-    static final long TOLERANCE_MS = 5;
+    static final long MARGIN_MS = 30;
+    static final long TOLERANCE_MS = 3;
     static final double MIN_FACTOR = 0.05;
     static final long RECOVERY_SECONDS = 30;
     private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1000 + MARGIN_MS);
