@@ -234,7 +234,8 @@ public final class HostQueues implements AutoCloseable {
         if (politenessOverride || !job.politeness().crawlWide()) {
             return null;
         }
-        return crawlGates.computeIfAbsent(job.crawlId(), id -> new CrawlGate(partition, job.politeness().crawlConnections(), System.nanoTime()));
+        return crawlGates.computeIfAbsent(job.crawlId(), id -> new CrawlGate(partition, job.politeness().crawlConnections(),
+                job.politeness().crawlRatePerSecond(), System.nanoTime()));
     }
 
     /** Forgets the crawl gates of revoked partitions once their requests in progress have ended (or revokeWait passed). */

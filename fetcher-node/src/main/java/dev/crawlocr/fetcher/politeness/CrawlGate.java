@@ -12,39 +12,53 @@ import java.util.concurrent.locks.ReentrantLock;
  * crawl's tasks by crawl id, so they share one partition of {@code crawl.frontier} and so one fetcher. Every request
  * of the crawl (page, robots.txt, retry, on any host) takes a turn here after its host's turn.
  *
- * <p>Rate: request starts are planned {@code interval = (1 s + }{@value #MARGIN_MS}{@code  ms) / rate} apart, one
- * start at a time in arrival order, and never sooner than {@code interval - }{@value #TOLERANCE_MS}{@code  ms} after
- * the previous start as it happened. So a thread that wakes a little late does not delay every later start (the plan
- * absorbs up to {@value #TOLERANCE_MS} ms), one that wakes very late (a pause) moves the plan instead of causing a
- * burst, and any {@code rate + 1} starts span at least {@code 1 s + MARGIN - TOLERANCE}: no window of one second
- * holds more requests than the rate, with the rest of the margin for the time between a start and its arrival. Connections:
- * at most {@code crawlConnections} requests of the crawl are in progress. A 429 or 503 halves the rate (at most once
- * a second; never below {@value #MIN_FACTOR} of the contract), which then recovers linearly to the contract within
- * {@value #RECOVERY_SECONDS} s; a Retry-After defers every host of the crawl.
+ * <p>Rate: a rate {@code r} is kept as "no window of {@code W = K / r} holds more than {@code K} requests", with
+ * {@code K = max(1, floor(r))} (100/s: 100 in any second; 0.5/s: 1 in any 2 s), as the server counts them on arrival.
+ * A request arrives after it starts and before its response ends, so a start waits until {@code W} after the
+ * arrival bound of the K-th request before it: that request's response end, or its start plus
+ * {@value #ARRIVAL_BOUND_MS} ms when it takes longer (or is still going) - the one assumption is that a request
+ * reaches the server within that time. Starts are also spread {@code 1 / r} apart, one at a time in arrival order,
+ * no sooner than {@code 1 / r - }{@value #TOLERANCE_MS}{@code  ms} after the previous start as it happened, so a
+ * thread that wakes a little late does not push every later start back, and one that wakes very late (a pause) moves
+ * the plan instead of causing a burst.
+ *
+ * <p>Connections: at most {@code crawlConnections} requests of the crawl are in progress. A 429 or 503 halves the
+ * rate (at most once a second; never below {@value #MIN_FACTOR} of the contract), which then recovers linearly to
+ * the contract within {@value #RECOVERY_SECONDS} s; a Retry-After defers every host of the crawl.
  *
  * <p>A gate starts as if the contract had just been used in full: its first request waits a whole window, since the
  * crawl's previous fetcher (before a rebalance or a crash) may have spent it. Thread-safe; callers block (virtual
  * threads).
  */
 public final class CrawlGate {
-    static final long MARGIN_MS = 30;
+    static final long ARRIVAL_BOUND_MS = 40;
     static final long TOLERANCE_MS = 3;
     static final double MIN_FACTOR = 0.05;
     static final long RECOVERY_SECONDS = 30;
-    private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1000 + MARGIN_MS);
+    static final int MAX_COUNT = 100_000;
+    private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long ARRIVAL_BOUND_NANOS = TimeUnit.MILLISECONDS.toNanos(ARRIVAL_BOUND_MS);
     private static final long RECOVERY_NANOS = TimeUnit.SECONDS.toNanos(RECOVERY_SECONDS);
     private static final long DECREASE_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long TOLERANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(TOLERANCE_MS);
 
     /** A connection of the crawl, held from the start of a request to its end. */
     public final class Permit implements AutoCloseable {
+        private final int slot;
+        private final long start;
         private boolean released;
 
+        private Permit(int slot, long start) {
+            this.slot = slot;
+            this.start = start;
+        }
+
+        /** Ends the request: its arrival bound becomes its end, if sooner, and its connection is free. */
         @Override
         public void close() {
             if (!released) {
                 released = true;
-                release();
+                release(this);
             }
         }
     }
@@ -56,6 +70,11 @@ public final class CrawlGate {
     /** Guards the fields below (not held while sleeping). */
     private final ReentrantLock state = new ReentrantLock();
     private final Condition idle = state.newCondition();
+    /** The latest requests' starts and arrival bounds, a ring of {@code K} at the contract's rate (newest at head - 1). */
+    private long[] startedAt;
+    private long[] arrivedBy;
+    private int head;
+    private int recorded;
     private long nextStart;
     private long notBefore;
     private double factor = 1;
@@ -65,11 +84,15 @@ public final class CrawlGate {
     /**
      * @param partition   the frontier partition the crawl's tasks arrive on here
      * @param connections the crawl's connection limit; 0 for none
+     * @param rate        the crawl's rate, for the window its first request waits; 0 for none
      */
-    public CrawlGate(int partition, int connections, long nowNanos) {
+    public CrawlGate(int partition, int connections, double rate, long nowNanos) {
         this.partition = partition;
         this.connections = connections > 0 ? new Semaphore(connections, true) : null;
-        this.nextStart = nowNanos + WINDOW_NANOS;
+        int k = count(rate);
+        this.startedAt = new long[k];
+        this.arrivedBy = new long[k];
+        this.nextStart = nowNanos + (rate > 0 ? window(rate, k) : 0);
         this.notBefore = nowNanos;
         this.decreasedAt = nowNanos - RECOVERY_NANOS;
     }
@@ -94,70 +117,80 @@ public final class CrawlGate {
         } finally {
             state.unlock();
         }
-        Permit permit = new Permit();
-        boolean turn = false;
+        Permit permit = null;
         try {
-            turn = ratePerSecond <= 0 ? awaitDeferral(deadlineNanos) : awaitRate(ratePerSecond, deadlineNanos);
+            permit = ratePerSecond <= 0 ? awaitDeferral(deadlineNanos) : awaitRate(ratePerSecond, deadlineNanos);
         } finally {
-            if (!turn) {
-                permit.close();
+            if (permit == null) {
+                release(null);
             }
         }
-        return turn ? permit : null;
+        return permit;
     }
 
-    private boolean awaitDeferral(long deadlineNanos) throws InterruptedException {
+    private Permit awaitDeferral(long deadlineNanos) throws InterruptedException {
         while (true) {
             long until = deferredUntil();
             if (until - deadlineNanos > 0) {
-                return false;
+                return null;
             }
             if (until - System.nanoTime() <= 0) {
-                return true;
+                return new Permit(-1, 0);
             }
             sleepUntil(until); // and look again: another answer may have deferred the crawl further meanwhile
         }
     }
 
-    private boolean awaitRate(double ratePerSecond, long deadlineNanos) throws InterruptedException {
+    private Permit awaitRate(double ratePerSecond, long deadlineNanos) throws InterruptedException {
         if (!starts.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-            return false;
+            return null;
         }
         try {
-            long start;
             while (true) {
-                state.lock();
-                try {
-                    start = Math.max(Math.max(System.nanoTime(), nextStart), notBefore);
-                } finally {
-                    state.unlock();
-                }
+                long start = Math.max(System.nanoTime(), earliestStart(ratePerSecond));
                 if (start - deadlineNanos > 0) {
-                    return false;
+                    return null;
                 }
                 sleepUntil(start);
-                if (deferredUntil() - System.nanoTime() <= 0) {
-                    break; // else a Retry-After came in while this start waited: plan it again
+                long now = System.nanoTime();
+                if (earliestStart(ratePerSecond) - now <= 0) {
+                    return record(ratePerSecond, start, now);
                 }
+                // a Retry-After came in meanwhile: plan this start again
             }
-            long now = System.nanoTime();
-            state.lock();
-            try {
-                long interval = (long) (WINDOW_NANOS / (ratePerSecond * factor(now)));
-                nextStart = Math.max(start + interval, now + interval - TOLERANCE_NANOS);
-            } finally {
-                state.unlock();
-            }
-            return true;
         } finally {
             starts.unlock();
         }
     }
 
-    private long deferredUntil() {
+    /** The earliest start the spacing, the window and any deferral allow (it may have passed). */
+    private long earliestStart(double ratePerSecond) {
         state.lock();
         try {
-            return notBefore;
+            double rate = ratePerSecond * factor(System.nanoTime());
+            int k = Math.min(count(rate), startedAt.length);
+            long start = Math.max(nextStart, notBefore);
+            if (recorded >= k) {
+                int kth = Math.floorMod(head - k, startedAt.length);
+                start = Math.max(start, arrivedBy[kth] + window(rate, k));
+            }
+            return start;
+        } finally {
+            state.unlock();
+        }
+    }
+
+    private Permit record(double ratePerSecond, long planned, long now) {
+        state.lock();
+        try {
+            int slot = head;
+            startedAt[slot] = now;
+            arrivedBy[slot] = now + ARRIVAL_BOUND_NANOS;
+            head = (head + 1) % startedAt.length;
+            recorded++;
+            long interval = (long) (SECOND_NANOS / (ratePerSecond * factor(now)));
+            nextStart = Math.max(planned + interval, now + interval - TOLERANCE_NANOS);
+            return new Permit(slot, now);
         } finally {
             state.unlock();
         }
@@ -199,6 +232,15 @@ public final class CrawlGate {
         return deferredUntil() - deadlineNanos > 0;
     }
 
+    private long deferredUntil() {
+        state.lock();
+        try {
+            return notBefore;
+        } finally {
+            state.unlock();
+        }
+    }
+
     /** Waits until no request of the crawl is in progress here, {@code timeoutNanos} at most; true when none is. */
     public boolean awaitIdle(long timeoutNanos) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
@@ -217,17 +259,31 @@ public final class CrawlGate {
         }
     }
 
-    private void release() {
+    /** Frees a connection; for a permit of a started request, its arrival bound becomes its end if that is sooner. */
+    private void release(Permit permit) {
         if (connections != null) {
             connections.release();
         }
         state.lock();
         try {
+            if (permit != null && permit.slot >= 0 && startedAt[permit.slot] == permit.start) {
+                arrivedBy[permit.slot] = Math.min(arrivedBy[permit.slot], System.nanoTime());
+            }
             active--;
             idle.signalAll();
         } finally {
             state.unlock();
         }
+    }
+
+    /** K: the most requests in a window at {@code rate} (at most {@value #MAX_COUNT}, a window under a second above that). */
+    private static int count(double rate) {
+        return (int) Math.max(1, Math.min(MAX_COUNT, Math.floor(rate)));
+    }
+
+    /** W = K / rate, in nanoseconds. */
+    private static long window(double rate, int k) {
+        return (long) (k * (SECOND_NANOS / rate));
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {

@@ -20,7 +20,7 @@ class CrawlGateTest {
     void startsFromManyThreadsAreSpacedSoThatNoSecondHoldsMoreThanTheRate() throws Exception {
         int rate = 200;
         long created = System.nanoTime();
-        CrawlGate gate = new CrawlGate(0, 0, created);
+        CrawlGate gate = new CrawlGate(0, 0, rate, created);
         List<Long> starts = Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> all = new ArrayList<>();
@@ -48,9 +48,25 @@ class CrawlGateTest {
         assertThat(399 / seconds).as("starts per second").isGreaterThan(rate * 0.95);
     }
 
+    /** A request may reach the server any time before its response ends: one still going counts as arriving late. */
+    @Test
+    void aRequestStillInProgressHoldsItsWindowOpenUntilItsArrivalBound() throws Exception {
+        CrawlGate gate = new CrawlGate(0, 0, 2, System.nanoTime() - 2 * SECOND);
+        CrawlGate.Permit slow = gate.acquire(2, FAR);
+        long slowStart = System.nanoTime();
+        try (CrawlGate.Permit quick = gate.acquire(2, FAR)) {
+            assertThat(System.nanoTime() - slowStart).as("spread 1/rate apart").isGreaterThanOrEqualTo(SECOND / 2 - TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        try (CrawlGate.Permit third = gate.acquire(2, FAR)) {
+            assertThat(System.nanoTime() - slowStart).as("the window after the slow request's arrival bound")
+                    .isGreaterThanOrEqualTo(SECOND + TimeUnit.MILLISECONDS.toNanos(CrawlGate.ARRIVAL_BOUND_MS) - TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        slow.close();
+    }
+
     @Test
     void noMoreThanTheConnectionLimitIsHeldAtOnce() throws Exception {
-        CrawlGate gate = new CrawlGate(0, 3, System.nanoTime() - SECOND);
+        CrawlGate gate = new CrawlGate(0, 3, 0, System.nanoTime() - SECOND);
         List<CrawlGate.Permit> held = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             held.add(gate.acquire(0, FAR));
@@ -66,7 +82,7 @@ class CrawlGateTest {
 
     @Test
     void anOverloadHalvesTheRateOnceASecondAndItsRetryAfterDefersEveryRequest() throws Exception {
-        CrawlGate gate = new CrawlGate(0, 0, System.nanoTime() - SECOND);
+        CrawlGate gate = new CrawlGate(0, 0, 100, System.nanoTime() - SECOND);
         assertThat(gate.factor()).isEqualTo(1.0);
         long overloadedAt = System.nanoTime();
         gate.overloaded(300);
@@ -83,7 +99,7 @@ class CrawlGateTest {
 
     @Test
     void aGateIsIdleOnceEveryRequestEnded() throws Exception {
-        CrawlGate gate = new CrawlGate(0, 0, System.nanoTime() - SECOND);
+        CrawlGate gate = new CrawlGate(0, 0, 100, System.nanoTime() - SECOND);
         CrawlGate.Permit p = gate.acquire(0, FAR);
         Thread.ofVirtual().start(p::close);
         assertThat(gate.awaitIdle(TimeUnit.SECONDS.toNanos(10))).isTrue();
