@@ -166,7 +166,7 @@ final class CrawlCommand {
                 System.err.println("crawlctl: crawl " + job.crawlId() + " did not complete within " + timeout);
                 return 3;
             }
-            done.get().counts().forEach((k, v) -> System.out.printf("%-14s %d%n", k, v));
+            new java.util.TreeMap<>(done.get().counts()).forEach((k, v) -> System.out.printf("%-14s %d%n", k, v));
             return 0;
         }
 

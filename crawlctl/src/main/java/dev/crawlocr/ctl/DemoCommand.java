@@ -11,8 +11,11 @@ import dev.crawlocr.localcluster.DemoSite;
 import dev.crawlocr.localcluster.LocalCluster;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -45,9 +50,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--keep", description = "Leave the cluster running afterwards (stop it with 'crawlctl cluster stop --dir DIR')")
     boolean keep;
+    @Option(names = "--database", defaultValue = "crawlocr_demo",
+            description = "Database of the demo on the --db-url server, created when missing (default ${DEFAULT-VALUE}): the demo is a"
+                    + " deployment of its own, and a database belongs to one")
+    String database;
 
     @Override
     public Integer call() throws Exception {
+        root.dbUrl = demoDatabase();
         try (Connection ignored = root.db()) {
             System.out.println("PostgreSQL reachable at " + root.dbUrl);
         }
@@ -124,6 +134,24 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("try: scripts/crawlctl search --crawl " + id + " <a word above>");
             return status.pages() == pages && status.ocrOk() == expected.size() ? 0 : 1;
         }
+    }
+
+    /** The URL of the demo's database on the --db-url server, which is created when it does not exist. */
+    private String demoDatabase() {
+        Matcher m = Pattern.compile("(jdbc:postgresql://[^/]*/)([^?]*)(.*)").matcher(root.dbUrl);
+        if (!m.matches() || !database.matches("[a-z_][a-z0-9_]*")) {
+            throw new UserError("Cannot name the demo's database in " + root.dbUrl + ": give --db-url jdbc:postgresql://HOST:PORT/DB and"
+                    + " --database as lower-case letters, digits and '_'");
+        }
+        try (Connection c = DriverManager.getConnection(root.dbUrl, root.dbUser, root.dbPassword); Statement st = c.createStatement()) {
+            if (!st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'").next()) {
+                st.execute("CREATE DATABASE " + database);
+            }
+        } catch (SQLException e) {
+            throw new UserError("Cannot create the demo's database " + database + " at " + root.dbUrl + " as " + root.dbUser + ": "
+                    + e.getMessage() + " (create it, or pass --database with one that exists)", e);
+        }
+        return m.group(1) + database + m.group(3);
     }
 
     private static long secondsSince(long t0) {

@@ -75,12 +75,13 @@ final class StatusCommand implements Callable<Integer> {
      *
      * @param maxRequests the crawl's request budget (0: none); {@code requestsCharged} the part spent or held by leases
      * @param crawlRate   the crawl's contract for all of its hosts: requests per second (0: none) and connections (0:
-     *                    none); {@code outcomesLast10s} the fetch outcomes stored in the last 10 s, to compare with it
+     *                    none); {@code responseRate} responses per second to compare with it: over the last 10 s while
+     *                    the crawl runs, else over the crawl
      * @param dropped     links its pages did not follow, summed over its pages by the fetcher's category ("outlink-cap",
      *                    "trap", "host", ...), and {@link #ROBOTS}: its URLs that robots.txt disallowed
      */
     record CrawlStatus(String id, String state, Map<String, Long> urls, long pages, long images, long ocrOk, long ocrFailed, long pagesLastMinute,
-                       long maxRequests, long requestsCharged, double crawlRate, int crawlConnections, long outcomesLast10s,
+                       long maxRequests, long requestsCharged, double crawlRate, int crawlConnections, double responseRate,
                        Map<String, Long> dropped) {
         long total() {
             return urls.values().stream().mapToLong(Long::longValue).sum();
@@ -131,8 +132,10 @@ final class StatusCommand implements Callable<Integer> {
                   coalesce((c.politeness->>'maxRequestsTotal')::bigint, 0),
                   (SELECT coalesce(sum(u.requests_charged), 0) FROM url_usage u WHERE u.crawl_id = c.id),
                   coalesce((c.politeness->>'crawlRatePerSecond')::float8, 0), coalesce((c.politeness->>'crawlConnections')::int, 0),
-                  (SELECT count(*) FROM pages p WHERE p.crawl_id = c.id AND p.fetched_at > now() - interval '10 seconds')
-                    + (SELECT count(*) FROM images i WHERE i.crawl_id = c.id AND i.fetched_at > now() - interval '10 seconds')
+                  (SELECT CASE WHEN c.state = 'RUNNING' THEN count(*) FILTER (WHERE r.fetched_at > now() - interval '10 seconds') / 10.0
+                               ELSE count(*) / greatest(extract(epoch FROM max(r.fetched_at) - min(r.fetched_at)), 1) END
+                   FROM (SELECT fetched_at FROM pages WHERE crawl_id = c.id AND http_status > 0
+                         UNION ALL SELECT fetched_at FROM images WHERE crawl_id = c.id AND http_status > 0) r)
                 FROM crawls c WHERE (?::text IS NULL OR c.id = ?) ORDER BY c.created_at""")) {
             ps.setString(1, crawlId);
             ps.setString(2, crawlId);
@@ -140,7 +143,7 @@ final class StatusCommand implements Callable<Integer> {
                 while (rs.next()) {
                     out.add(new CrawlStatus(rs.getString(1), rs.getString(2), urlCounts(db, rs.getString(1)), rs.getLong(3), rs.getLong(4),
                             rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getDouble(10), rs.getInt(11),
-                            rs.getLong(12), droppedLinks(db, rs.getString(1))));
+                            rs.getDouble(12), droppedLinks(db, rs.getString(1))));
                 }
             }
         }
@@ -222,7 +225,7 @@ final class StatusCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    /** "contract 50/s and 8 connections across its hosts; last 10 s: 48.6 outcomes/s, 97% of the rate". */
+    /** "contract 50/s and 8 connections across its hosts; last 10 s: 48.6 responses/s, 97% of the rate". */
     static String contractLine(CrawlStatus c) {
         List<String> terms = new ArrayList<>();
         if (c.crawlRate() > 0) {
@@ -231,8 +234,8 @@ final class StatusCommand implements Callable<Integer> {
         if (c.crawlConnections() > 0) {
             terms.add(c.crawlConnections() + (c.crawlConnections() == 1 ? " connection" : " connections"));
         }
-        double rate = c.outcomesLast10s() / 10.0;
-        String measured = String.format(Locale.ROOT, "last 10 s: %.1f outcomes/s", rate)
+        double rate = c.responseRate();
+        String measured = String.format(Locale.ROOT, "%s: %.1f responses/s", c.state().equals("RUNNING") ? "last 10 s" : "over the crawl", rate)
                 + (c.crawlRate() > 0 ? String.format(Locale.ROOT, ", %.0f%% of the rate", 100 * rate / c.crawlRate()) : "");
         return "  contract " + String.join(" and ", terms) + " across its hosts; " + measured + "\n";
     }

@@ -21,4 +21,13 @@ class StatusCommandTest {
         assertThat(StatusCommand.droppedLine(Map.of(StatusCommand.ROBOTS, 0L, "invalid", 4L))).isEmpty();
         assertThat(StatusCommand.droppedLine(Map.of(StatusCommand.ROBOTS, 1L))).isEqualTo("  dropped  1 link disallowed by robots.txt\n");
     }
+
+    @Test
+    void theContractLineComparesTheResponseRateWithTheContract() {
+        StatusCommand.CrawlStatus running = new StatusCommand.CrawlStatus("c", "RUNNING", Map.of(), 0, 0, 0, 0, 0, 0, 0, 50, 8, 48.6, Map.of());
+        assertThat(StatusCommand.contractLine(running))
+                .isEqualTo("  contract 50.00/s and 8 connections across its hosts; last 10 s: 48.6 responses/s, 97% of the rate\n");
+        StatusCommand.CrawlStatus done = new StatusCommand.CrawlStatus("c", "FINISHED", Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 1, 3.0, Map.of());
+        assertThat(StatusCommand.contractLine(done)).isEqualTo("  contract 1 connection across its hosts; over the crawl: 3.0 responses/s\n");
+    }
 }

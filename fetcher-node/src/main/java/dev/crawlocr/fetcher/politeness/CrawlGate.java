@@ -13,11 +13,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * of the crawl (page, robots.txt, retry, on any host) takes a turn here after its host's turn.
  *
  * <p>Rate: a rate {@code r} is kept as "no window of {@code W = K / r} holds more than {@code K} requests", with
- * {@code K = max(1, floor(r))} (100/s: 100 in any second; 0.5/s: 1 in any 2 s), as the server counts them on arrival.
- * A request arrives after it starts and before its response ends, so a start waits until {@code W} after the
- * arrival bound of the K-th request before it: that request's response end, or its start plus
- * {@value #ARRIVAL_BOUND_MS} ms when it takes longer (or is still going) - the one assumption is that a request
- * reaches the server within that time. Starts are also spread {@code 1 / r} apart, one at a time in arrival order,
+ * {@code K = max(1, floor(r))} (100/s: 100 in any second; 0.5/s: 1 in any 2 s), as the server counts them on arrival,
+ * whatever the delays on the way: a request arrives after it starts and before its response ends, so a start waits
+ * until {@code W} after the end of the K-th request before it (and while that one is still going, until it ends).
+ * A service's latency so costs rate: at 5 ms per answer 100/s gives about 99.5/s, at 300 ms about 77/s. Starts are
+ * also spread {@code 1 / r} apart, one at a time in arrival order,
  * no sooner than {@code 1 / r - }{@value #TOLERANCE_MS}{@code  ms} after the previous start as it happened, so a
  * thread that wakes a little late does not push every later start back, and one that wakes very late (a pause) moves
  * the plan instead of causing a burst.
@@ -31,13 +31,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * threads).
  */
 public final class CrawlGate {
-    static final long ARRIVAL_BOUND_MS = 40;
     static final long TOLERANCE_MS = 3;
     static final double MIN_FACTOR = 0.05;
     static final long RECOVERY_SECONDS = 30;
     static final int MAX_COUNT = 100_000;
     private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long ARRIVAL_BOUND_NANOS = TimeUnit.MILLISECONDS.toNanos(ARRIVAL_BOUND_MS);
+    /** The end of a request still in progress. */
+    private static final long IN_PROGRESS = Long.MAX_VALUE;
     private static final long RECOVERY_NANOS = TimeUnit.SECONDS.toNanos(RECOVERY_SECONDS);
     private static final long DECREASE_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long TOLERANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(TOLERANCE_MS);
@@ -53,7 +53,7 @@ public final class CrawlGate {
             this.start = start;
         }
 
-        /** Ends the request: its arrival bound becomes its end, if sooner, and its connection is free. */
+        /** Ends the request: its end is recorded, and its connection is free. */
         @Override
         public void close() {
             if (!released) {
@@ -70,9 +70,10 @@ public final class CrawlGate {
     /** Guards the fields below (not held while sleeping). */
     private final ReentrantLock state = new ReentrantLock();
     private final Condition idle = state.newCondition();
-    /** The latest requests' starts and arrival bounds, a ring of {@code K} at the contract's rate (newest at head - 1). */
-    private long[] startedAt;
-    private long[] arrivedBy;
+    private final Condition ended = state.newCondition();
+    /** The latest requests' starts and ends, a ring of {@code K} at the contract's rate (newest at head - 1). */
+    private final long[] startedAt;
+    private final long[] endedAt;
     private int head;
     private int recorded;
     private long nextStart;
@@ -91,7 +92,7 @@ public final class CrawlGate {
         this.connections = connections > 0 ? new Semaphore(connections, true) : null;
         int k = count(rate);
         this.startedAt = new long[k];
-        this.arrivedBy = new long[k];
+        this.endedAt = new long[k];
         this.nextStart = nowNanos + (rate > 0 ? window(rate, k) : 0);
         this.notBefore = nowNanos;
         this.decreasedAt = nowNanos - RECOVERY_NANOS;
@@ -147,13 +148,14 @@ public final class CrawlGate {
         }
         try {
             while (true) {
-                long start = Math.max(System.nanoTime(), earliestStart(ratePerSecond));
-                if (start - deadlineNanos > 0) {
+                long earliest = earliestStart(ratePerSecond, deadlineNanos);
+                long start = Math.max(System.nanoTime(), earliest);
+                if (earliest == IN_PROGRESS || start - deadlineNanos > 0) {
                     return null;
                 }
                 sleepUntil(start);
                 long now = System.nanoTime();
-                if (earliestStart(ratePerSecond) - now <= 0) {
+                if (earliestStart(ratePerSecond, now) - now <= 0) {
                     return record(ratePerSecond, start, now);
                 }
                 // a Retry-After came in meanwhile: plan this start again
@@ -163,18 +165,31 @@ public final class CrawlGate {
         }
     }
 
-    /** The earliest start the spacing, the window and any deferral allow (it may have passed). */
-    private long earliestStart(double ratePerSecond) {
+    /**
+     * The earliest start the spacing, the window and any deferral allow (it may have passed). While the request that
+     * closes the window is still in progress, waits for it to end until {@code deadlineNanos}, and returns
+     * {@link #IN_PROGRESS} if it has not by then.
+     */
+    private long earliestStart(double ratePerSecond, long deadlineNanos) throws InterruptedException {
         state.lock();
         try {
-            double rate = ratePerSecond * factor(System.nanoTime());
-            int k = Math.min(count(rate), startedAt.length);
-            long start = Math.max(nextStart, notBefore);
-            if (recorded >= k) {
-                int kth = Math.floorMod(head - k, startedAt.length);
-                start = Math.max(start, arrivedBy[kth] + window(rate, k));
+            while (true) {
+                double rate = ratePerSecond * factor(System.nanoTime());
+                int k = Math.min(count(rate), startedAt.length);
+                long start = Math.max(nextStart, notBefore);
+                if (recorded < k) {
+                    return start;
+                }
+                long kthEnd = endedAt[Math.floorMod(head - k, startedAt.length)];
+                if (kthEnd != IN_PROGRESS) {
+                    return Math.max(start, kthEnd + window(rate, k));
+                }
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return IN_PROGRESS;
+                }
+                ended.awaitNanos(left);
             }
-            return start;
         } finally {
             state.unlock();
         }
@@ -185,7 +200,7 @@ public final class CrawlGate {
         try {
             int slot = head;
             startedAt[slot] = now;
-            arrivedBy[slot] = now + ARRIVAL_BOUND_NANOS;
+            endedAt[slot] = IN_PROGRESS;
             head = (head + 1) % startedAt.length;
             recorded++;
             long interval = (long) (SECOND_NANOS / (ratePerSecond * factor(now)));
@@ -259,7 +274,7 @@ public final class CrawlGate {
         }
     }
 
-    /** Frees a connection; for a permit of a started request, its arrival bound becomes its end if that is sooner. */
+    /** Frees a connection; for a permit of a started request, records its end. */
     private void release(Permit permit) {
         if (connections != null) {
             connections.release();
@@ -267,7 +282,8 @@ public final class CrawlGate {
         state.lock();
         try {
             if (permit != null && permit.slot >= 0 && startedAt[permit.slot] == permit.start) {
-                arrivedBy[permit.slot] = Math.min(arrivedBy[permit.slot], System.nanoTime());
+                endedAt[permit.slot] = System.nanoTime();
+                ended.signalAll();
             }
             active--;
             idle.signalAll();
