@@ -254,7 +254,7 @@ public final class Leases {
     /** Up to {@code share} due URLs of the crawl's next hosts after its cursor, each host up to its room. */
     private List<Due> dueOf(Connection c, Running crawl, int share, boolean reclaimExpired) throws SQLException {
         if (crawl.crawlWindow() > 0) {
-            share = Math.min(share, crawl.crawlWindow() - crawlLeased(c, crawl.id()));
+            share = (int) Math.min(share, crawl.crawlWindow() - UrlUsage.count(c, CRAWL_LEASED, crawl.id()));
             if (share <= 0) {
                 return List.of();
             }
@@ -329,16 +329,6 @@ public final class Leases {
             }
         }
         return hosts;
-    }
-
-    private static int crawlLeased(Connection c, String crawlId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(CRAWL_LEASED)) {
-            ps.setString(1, crawlId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
     }
 
     private static Map<String, Integer> leased(Connection c, String crawlId, List<String> hosts) throws SQLException {

@@ -88,8 +88,13 @@ final class UrlUsage {
     }
 
     private static long leasesOut(Connection c, String crawl) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(LEASES_OUT)) {
-            ps.setString(1, crawl);
+        return count(c, LEASES_OUT, crawl);
+    }
+
+    /** The one number {@code sql} counts for {@code crawlId}, its one parameter. */
+    static long count(Connection c, String sql, String crawlId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, crawlId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
