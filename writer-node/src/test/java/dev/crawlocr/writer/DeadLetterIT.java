@@ -33,7 +33,7 @@ class DeadLetterIT {
                 if (i == 10) {
                     kit.fetched(new FetchResult(FetchResult.SCHEMA, kit.crawlId, base + "impossible", UrlKind.PAGE, 0, FetchStatus.FETCHED,
                             null, null, 5000, "text/html", "t", "x", false, null, 1, 0, Map.of(), List.of(), null, System.currentTimeMillis(),
-                            1, 1, 0, 0, 0, 0));
+                            1, 1, 0, 0, 0));
                     kit.sendRaw(Topics.PAGES, base + "garbage", "{not json".getBytes(StandardCharsets.UTF_8));
                 }
             }

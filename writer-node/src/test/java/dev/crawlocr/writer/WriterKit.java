@@ -127,7 +127,7 @@ final class WriterKit implements AutoCloseable {
     FetchResult page(FetchTask task, String title, String text, List<String> images, Map<String, Integer> dropped) {
         return new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.PAGE, task.depth(), FetchStatus.FETCHED, null,
                 task.url(), 200, "text/html", title, text, false, "hash-" + task.url().hashCode(), text.length(), 3, dropped, images, null,
-                System.currentTimeMillis(), 12, 1, task.maxRequests(), 0, task.leaseUntilMs(), 0);
+                System.currentTimeMillis(), 12, 1, task.maxRequests(), 0, task.leaseUntilMs());
     }
 
     /** A response kept as data, as the fetcher sends it: the body as text, no title, no links. */
@@ -135,13 +135,13 @@ final class WriterKit implements AutoCloseable {
         return new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.PAGE, task.depth(), FetchStatus.FETCHED, null,
                 task.url(), 200, contentType, null, body, truncated, "hash-" + task.url().hashCode(),
                 body.getBytes(StandardCharsets.UTF_8).length, 0, Map.of(), List.of(), null, System.currentTimeMillis(), 9, 1, task.maxRequests(), 0,
-                task.leaseUntilMs(), 0);
+                task.leaseUntilMs());
     }
 
     FetchResult image(FetchTask task, String contentHash) {
         return new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.IMAGE, task.depth(), FetchStatus.FETCHED, null,
                 task.url(), 200, "image/png", null, null, false, contentHash, 2048, 0, Map.of(), List.of(), null, System.currentTimeMillis(), 7,
-                1, task.maxRequests(), 0, task.leaseUntilMs(), 0);
+                1, task.maxRequests(), 0, task.leaseUntilMs());
     }
 
     void fetched(FetchResult result) {

@@ -42,8 +42,6 @@ import java.util.Map;
  *                      crawl is not complete until all of them are registered; default 0
  * @param leaseUntilMs  the task's {@link FetchTask#leaseUntilMs}, echoed so the writer can tell the task's own lease
  *                      from a newer one when the task is RETURNED; default 0 (unknown)
- * @param retryAfterMs  how long the server asked the client to wait (Retry-After on a 429 or 503), in ms; 0 when it
- *                      did not; default 0
  */
 public record FetchResult(
         int schema,
@@ -70,8 +68,7 @@ public record FetchResult(
         int requests,
         int maxRequests,
         int linkRecords,
-        long leaseUntilMs,
-        long retryAfterMs) {
+        long leaseUntilMs) {
 
     public static final int SCHEMA = 1;
 
@@ -87,34 +84,26 @@ public record FetchResult(
         Check.atLeast(requests, 0, "requests");
         Check.atLeast(maxRequests, 0, "maxRequests");
         Check.atLeast(linkRecords, 0, "linkRecords");
-        Check.atLeast(retryAfterMs, 0, "retryAfterMs");
     }
 
     /** This result of {@code task}, which sent {@code sent} requests: its allowance and lease are echoed. */
     public FetchResult forTask(FetchTask task, int sent) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
                 truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, sent, task.maxRequests(),
-                linkRecords, task.leaseUntilMs(), retryAfterMs);
+                linkRecords, task.leaseUntilMs());
     }
 
     /** This result with the number of link records sent before it. */
     public FetchResult withLinkRecords(int records) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
                 truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests,
-                maxRequests, records, leaseUntilMs, retryAfterMs);
-    }
-
-    /** This result with the server's Retry-After, in ms. */
-    public FetchResult withRetryAfterMs(long ms) {
-        return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
-                truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests,
-                maxRequests, linkRecords, leaseUntilMs, ms);
+                maxRequests, records, leaseUntilMs);
     }
 
     /** An outcome without content: an error, a denial or a redirect. */
     public static FetchResult failure(FetchTask task, FetchStatus status, int httpStatus, String reason, String redirectTo, long fetchMs) {
         return new FetchResult(SCHEMA, task.crawlId(), task.url(), task.kind(), task.depth(), status, reason, task.url(),
                 httpStatus, null, null, null, false, null, 0, 0, Map.of(), List.of(), redirectTo, System.currentTimeMillis(), fetchMs,
-                0, task.maxRequests(), 0, task.leaseUntilMs(), 0);
+                0, task.maxRequests(), 0, task.leaseUntilMs());
     }
 }

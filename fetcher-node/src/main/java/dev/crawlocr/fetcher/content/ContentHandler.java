@@ -91,7 +91,7 @@ public final class ContentHandler {
                 null,
                 task.url(), r.status(), r.contentType(), page.title(), page.text(), r.truncated() || page.textTruncated(),
                 Hashes.sha256Hex(r.body()), r.body().length, sel.outlinks(), sel.droppedByCategory(), sel.imageUrls(), null,
-                System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs(), 0);
+                System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs());
         return new Outcome(result, discovered, images);
     }
 
@@ -100,7 +100,7 @@ public final class ContentHandler {
         DataBody body = DataBody.decode(r.body(), r.truncated(), r.contentType(), job.request().bodyMaxBytes());
         FetchResult result = new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.PAGE, task.depth(), FetchStatus.FETCHED,
                 null, task.url(), r.status(), r.contentType(), null, body.text(), body.cut(), Hashes.sha256Hex(r.body()), r.body().length, 0,
-                Map.of(), List.of(), null, System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs(), 0);
+                Map.of(), List.of(), null, System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs());
         return Outcome.of(result);
     }
 
@@ -126,7 +126,7 @@ public final class ContentHandler {
         ImageMeta meta = new ImageMeta(ImageMeta.SCHEMA, task.crawlId(), task.url(), hash, type);
         FetchResult result = new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.IMAGE, task.depth(), FetchStatus.FETCHED,
                 null, task.url(), r.status(), type, null, null, false, hash, r.body().length, 0, Map.of(), List.of(), null,
-                System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs(), 0);
+                System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs());
         return new Outcome(result, List.of(), List.of(new Outcome.Image(meta, r.body())));
     }
 
@@ -134,7 +134,7 @@ public final class ContentHandler {
         FetchResult f = FetchResult.failure(task, FetchStatus.ERROR, r.status(), reason, null, fetchMs);
         return Outcome.of(new FetchResult(f.schema(), f.crawlId(), f.url(), f.kind(), f.depth(), f.status(), f.reason(), f.finalUrl(),
                 f.httpStatus(), r.contentType(), null, null, r.truncated(), null, r.body().length, 0, Map.of(), List.of(), null,
-                f.fetchedAtMs(), fetchMs, f.requests(), f.maxRequests(), f.linkRecords(), f.leaseUntilMs(), 0));
+                f.fetchedAtMs(), fetchMs, f.requests(), f.maxRequests(), f.linkRecords(), f.leaseUntilMs()));
     }
 
     private static boolean looksLikeMarkup(byte[] body) {

@@ -30,8 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one fetch task to its outcome, blocking (call it on a virtual thread): lease and crawl checks, the crawl's
  * headers with their secrets resolved ({@link Secrets}), robots.txt (unless the crawl ignores it), the request with
- * retries, then {@link ContentHandler} for the body or {@link Redirects} for a 3xx. A 429 or 503 that asked to wait
- * reports its Retry-After, so the writer can slow the whole crawl. Every path
+ * retries, then {@link ContentHandler} for the body or {@link Redirects} for a 3xx. Every path
  * ends in exactly one {@link FetchResult}, which reports the requests the task sent. Page caps and the crawl's
  * request budget are the writer's: it leases no page past a cap and gives each task an allowance of requests.
  * Nothing a server sends escapes as an exception. Thread-safe.
@@ -146,14 +145,13 @@ public final class TaskRunner {
         String accept = image ? IMAGE_ACCEPT : pageAccept(job.request());
         String lastProblem = null;
         int lastStatus = 0;
-        long lastRetryAfterMs = 0;
         for (int attempt = 0; attempt <= settings.maxRetries(); attempt++) {
             HttpResult r;
             try {
                 r = requests.get(turn, image ? "image" : "page", task.url(), accept, maxBytes);
             } catch (NotAttempted e) {
                 if (lastProblem != null) { // a retry the task could not send: the server's failures are the outcome
-                    return serverFailure(task, lastStatus, lastProblem + " after " + attempt + " attempts; " + e.getMessage(), lastRetryAfterMs,
+                    return fail(task, FetchStatus.FETCH_ERROR, lastStatus, lastProblem + " after " + attempt + " attempts; " + e.getMessage(),
                             started);
                 }
                 throw e;
@@ -167,7 +165,6 @@ public final class TaskRunner {
                 }
                 lastProblem = f.getMessage();
                 lastStatus = 0;
-                lastRetryAfterMs = 0;
                 backOff(gate, attempt);
                 continue;
             }
@@ -184,25 +181,19 @@ public final class TaskRunner {
             lastStatus = s;
             lastProblem = "HTTP " + s;
             long retryAfterMs = RetryAfter.parseMs(r.retryAfter(), System.currentTimeMillis());
-            lastRetryAfterMs = Math.max(0, retryAfterMs);
             if (retryAfterMs >= 0) {
                 gate.deferUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryAfterMs));
                 if (retryAfterMs > settings.retryAfterMax().toMillis()) {
-                    return serverFailure(task, s, "HTTP " + s + " with Retry-After of " + retryAfterMs / 1000
-                            + " s, above FETCHER_RETRY_AFTER_MAX; host deferred", retryAfterMs, started);
+                    return fail(task, FetchStatus.FETCH_ERROR, s, "HTTP " + s + " with Retry-After of " + retryAfterMs / 1000
+                            + " s, above FETCHER_RETRY_AFTER_MAX; host deferred", started);
                 }
                 lastProblem = "HTTP " + s + " (Retry-After " + retryAfterMs / 1000 + " s)";
             } else {
                 backOff(gate, attempt);
             }
         }
-        return serverFailure(task, lastStatus, lastProblem + " after " + (settings.maxRetries() + 1) + " attempts", lastRetryAfterMs, started);
-    }
-
-    /** A FETCH_ERROR of the server's making, with the Retry-After it asked for (0: none). */
-    private static Outcome serverFailure(FetchTask task, int httpStatus, String reason, long retryAfterMs, long started) {
-        return Outcome.of(FetchResult.failure(task, FetchStatus.FETCH_ERROR, httpStatus, reason, null, elapsedMs(started))
-                .withRetryAfterMs(retryAfterMs));
+        return fail(task, FetchStatus.FETCH_ERROR, lastStatus,
+                lastProblem + " after " + (settings.maxRetries() + 1) + " attempts", started);
     }
 
     /** A page task's Accept header: the crawl's data types first, when it keeps any, so a service that negotiates answers with data. */

@@ -24,7 +24,7 @@ class EmitterTest {
             images.add("https://example.com/" + "i".repeat(1000) + i + ".png");
         }
         FetchResult big = new FetchResult(FetchResult.SCHEMA, "c", "https://example.com/", UrlKind.PAGE, 0, FetchStatus.FETCHED, null,
-                null, 200, "text/html", "t", "x".repeat(2_000_000), false, "h", 10, 1, Map.of(), images, null, 0, 0, 1, 0, 0, 0, 0);
+                null, 200, "text/html", "t", "x".repeat(2_000_000), false, "h", 10, 1, Map.of(), images, null, 0, 0, 1, 0, 0, 0);
         byte[] bytes = Emitter.encodeFitting(big);
         assertThat(bytes.length).isLessThanOrEqualTo(Emitter.MAX_RESULT_BYTES);
         FetchResult back = Json.decode(bytes, FetchResult.class);
@@ -41,7 +41,7 @@ class EmitterTest {
             many.add(new DiscoveredUrls.Link("https://a.example/" + i, UrlKind.PAGE, 1));
         }
         FetchResult page = new FetchResult(FetchResult.SCHEMA, "c", "https://a.example/", UrlKind.PAGE, 0, FetchStatus.FETCHED, null,
-                null, 200, "text/html", "t", "text", false, "h", 10, many.size() + 1, Map.of(), List.of(), null, 1_795_000_000_000L, 5, 1, 0, 0, 0, 0);
+                null, 200, "text/html", "t", "text", false, "h", 10, many.size() + 1, Map.of(), List.of(), null, 1_795_000_000_000L, 5, 1, 0, 0, 0);
         Outcome outcome = new Outcome(page, List.of(new DiscoveredUrls(DiscoveredUrls.SCHEMA, "c", "a.example", page.url(), many),
                 new DiscoveredUrls(DiscoveredUrls.SCHEMA, "c", "b.example", page.url(), List.of(new DiscoveredUrls.Link("https://b.example/", UrlKind.PAGE, 1)))),
                 List.of());
@@ -60,7 +60,7 @@ class EmitterTest {
     @Test
     void leavesAnOrdinaryResultAlone() {
         FetchResult r = new FetchResult(FetchResult.SCHEMA, "c", "https://example.com/", UrlKind.PAGE, 0, FetchStatus.FETCHED, null,
-                null, 200, "text/html", "t", "text", false, "h", 10, 1, Map.of("outlink-cap", 2, "host", 1), List.of(), null, 0, 0, 1, 0, 0, 0, 0);
+                null, 200, "text/html", "t", "text", false, "h", 10, 1, Map.of("outlink-cap", 2, "host", 1), List.of(), null, 0, 0, 1, 0, 0, 0);
         assertThat(Json.decode(Emitter.encodeFitting(r), FetchResult.class)).isEqualTo(r);
     }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A crawl's request settings on the wire: its headers with secrets resolved, robots.txt switched off, Retry-After reported. */
+/** A crawl's request settings on the wire: its headers with secrets resolved, robots.txt switched off. */
 class RequestSettingsTest {
     @TempDir
     Path secrets;
@@ -90,11 +90,12 @@ class RequestSettingsTest {
     }
 
     @Test
-    void aRetryAfterBeyondWhatATaskWaitsIsReportedWithTheOutcome() {
+    void aRetryAfterBeyondWhatATaskWaitsEndsTheTaskAndDefersTheHost() {
         crawl(Map.of(), true);
         FetchResult r = engines.fetch("c", site.url("/busy")).result();
         assertThat(r.status()).isEqualTo(FetchStatus.FETCH_ERROR);
         assertThat(r.httpStatus()).isEqualTo(429);
-        assertThat(r.retryAfterMs()).isEqualTo(120_000);
+        assertThat(r.reason()).isEqualTo("HTTP 429 with Retry-After of 120 s, above FETCHER_RETRY_AFTER_MAX; host deferred");
+        assertThat(site.count("/busy")).isEqualTo(1);
     }
 }

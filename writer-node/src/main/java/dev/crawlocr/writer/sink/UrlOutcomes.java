@@ -14,8 +14,7 @@ import java.util.List;
 
 /**
  * Applies fetch outcomes to the registry: sets the URL's status and last HTTP status, releases its lease and
- * decides when it is due again. FETCH_ERROR is retried after {@code retryDelay}, or the server's Retry-After when
- * longer, until {@code maxAttempts}; a final
+ * decides when it is due again. FETCH_ERROR is retried after {@code retryDelay} until {@code maxAttempts}; a final
  * outcome is due again only when the crawl has a recrawl interval. A RETURNED outcome was not tried, for a reason
  * of the fetcher's own: if the URL is still leased by that task's lease (not a newer one, told apart by the lease end
  * the outcome echoes) it is QUEUED again, due after {@value #RETURN_DELAY_MS} ms, and the attempt its lease charged
@@ -100,7 +99,7 @@ final class UrlOutcomes {
                 // a returned task's lease: the URL's row is requeued only while that lease, not a newer one, is out
                 ps.setObject(12, status.equals("QUEUED") ? Sql.ts(r.leaseUntilMs()) : null, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
                 ps.setInt(13, maxAttempts);
-                ps.setLong(14, Math.max(retryDelay.toMillis(), r.retryAfterMs()));
+                ps.setLong(14, retryDelay.toMillis());
                 ps.setInt(15, Math.max(0, r.maxRequests() - r.requests()));
                 ps.addBatch();
                 anyErrors |= r.status() != FetchStatus.FETCHED && r.status() != FetchStatus.REDIRECT;

@@ -57,7 +57,7 @@ final class BenchData {
             out.add(new FetchResult(FetchResult.SCHEMA, crawlId, url, UrlKind.PAGE, 2, FetchStatus.FETCHED, null, url, 200,
                     "text/html; charset=utf-8", "Page " + i + " " + text.substring(0, 40), text, false,
                     Hashes.sha256Hex(text.getBytes(StandardCharsets.UTF_8)), text.length() * 3L, 40, Map.of(), List.of(), null, now + i, 120,
-                    1, 0, 0, 0, 0));
+                    1, 0, 0, 0));
         }
         return out;
     }

@@ -284,7 +284,7 @@ class LeaseRulesIT {
         return new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), task.kind(), task.depth(), FetchStatus.FETCHED, null,
                 task.url(), 200, image ? "image/png" : "text/html", title, image ? null : "text of " + title, false,
                 image ? "hash-i" : "hash-" + title.hashCode(), 100, 0, Map.of(), List.of(), null, System.currentTimeMillis(), 5, 1,
-                task.maxRequests(), 0, task.leaseUntilMs(), 0);
+                task.maxRequests(), 0, task.leaseUntilMs());
     }
 
     private void limitedCrawl(String id, long maxPages, long maxPagesPerHost, long maxRequests) throws SQLException {
@@ -507,7 +507,7 @@ class LeaseRulesIT {
     private FetchResultSink.Outcome outcome(FetchResult r, long fetchedAt) {
         FetchResult timed = new FetchResult(r.schema(), r.crawlId(), r.url(), r.kind(), r.depth(), r.status(), r.reason(), r.finalUrl(),
                 r.httpStatus(), r.contentType(), r.title(), r.text(), r.truncated(), r.contentHash(), r.bytes(), r.outlinkCount(),
-                r.droppedLinks(), r.imageUrls(), r.redirectTo(), fetchedAt, r.fetchMs(), r.requests(), r.maxRequests(), r.linkRecords(), r.leaseUntilMs(), 0);
+                r.droppedLinks(), r.imageUrls(), r.redirectTo(), fetchedAt, r.fetchMs(), r.requests(), r.maxRequests(), r.linkRecords(), r.leaseUntilMs());
         return sink.decode(null, Json.encode(timed));
     }
 }

@@ -15,7 +15,7 @@ class DataBodiesTest {
 
     private static FetchResult fetched(String contentType, String text, boolean truncated) {
         return new FetchResult(FetchResult.SCHEMA, "c", TASK.url(), UrlKind.PAGE, 0, FetchStatus.FETCHED, null, null, 200, contentType, null,
-                text, truncated, "h", text.length(), 0, Map.of(), List.of(), null, 1, 1, 1, 0, 0, 0, 0);
+                text, truncated, "h", text.length(), 0, Map.of(), List.of(), null, 1, 1, 1, 0, 0, 0);
     }
 
     private static DataBodies.JsonColumns json(String contentType, String text) {
