@@ -147,7 +147,7 @@ class PaidApiContractIT {
         long failover = largestGap(times);
         double served = (times.size() - 2) * 1000.0 / (times.getLast() - times.getFirst() - failover);
         System.out.printf("%d requests charged for %d URLs in %.1f s: %.1f requests/s overall (%.1f%% of %d/s), %.1f/s while a fetcher"
-                        + " held the crawl (%.1f%%; the failover took %.1f s); %d URLs requested twice (of %d leased at the kill); peak"
+                        + " held the crawl (%.1f%%; the failover took %.1f s); %d URLs requested twice (%d were leased at the kill); peak"
                         + " concurrency %d; the fastest %d requests took %s%n", api.charged(), JOB, (System.currentTimeMillis() - startedMs) / 1000.0,
                 overall, 100 * overall / RATE, RATE, served, 100 * served / RATE, failover / 1000.0, api.repeatedUrls().size(), leasedAtKill.size(),
                 api.peakConcurrency(), RATE + 1, api.tightestWindow());
@@ -160,8 +160,11 @@ class PaidApiContractIT {
 
         assertThat(served).as("requests per second while a fetcher held the crawl").isGreaterThanOrEqualTo(0.95 * RATE);
         assertThat(failover).as("the failover: the kill was at %d", killedAt).isLessThan(30_000);
-        assertThat(api.repeatedUrls().keySet()).as("URLs requested twice: only leases the killed fetcher held, delivered again")
-                .isSubsetOf(leasedAtKill);
+        // The killed fetcher's tasks come again: those whose outcome it took down with it (still leased at the kill),
+        // and those fetched and recorded whose frontier offsets it had not committed yet (delivered again to the new
+        // owner with their lease still running). Each kind is at most one lease window.
+        assertThat(api.repeatedUrls().size()).as("URLs requested twice: at most two lease windows of the killed fetcher")
+                .isLessThanOrEqualTo(2 * leasedAtKill.size());
     }
 
     @Test
