@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes this machine ready to run crawlocr locally: installs Tesseract (eng, kor), fonts, kcat and cwebp (the tests
-# encode WebP with it) when missing, starts the local PostgreSQL server when it is stopped, and creates the
+# Makes this machine ready to run crawlocr locally: installs Tesseract (eng, kor), fonts, kcat, cwebp (the tests
+# encode WebP with it) and headless Chromium with its driver (the console's browser tests) when missing, starts the local PostgreSQL server when it is stopped, and creates the
 # 'crawlocr' role (password 'crawlocr').
 # Idempotent. Needs root (or sudo) only for what is missing.
 set -euo pipefail
@@ -17,6 +17,8 @@ command -v psql >/dev/null 2>&1 || need+=(postgresql)
 command -v kcat >/dev/null 2>&1 || need+=(kcat)
 command -v cwebp >/dev/null 2>&1 || need+=(webp)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   echo "services: installing ${need[*]}"
   as_root apt-get update -qq
