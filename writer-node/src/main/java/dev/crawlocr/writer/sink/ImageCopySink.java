@@ -1,6 +1,5 @@
 package dev.crawlocr.writer.sink;
 
-import dev.crawlocr.common.message.BadRecordException;
 import dev.crawlocr.common.message.ImageMeta;
 import dev.crawlocr.writer.pipeline.BatchSink;
 import io.micrometer.core.instrument.Counter;
@@ -12,6 +11,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -46,23 +46,30 @@ public final class ImageCopySink implements BatchSink<ImageCopySink.Copy> {
         return "images";
     }
 
+    /**
+     * The record's copy, or null for a record without a key or valid metadata: nothing is kept of it, and it is not
+     * dead-lettered here, since the analyzer, which reads the same record, already sends it to the dead-letter topic.
+     */
     @Override
     public Copy decode(ConsumerRecord<byte[], byte[]> record) {
         if (record.key() == null) {
-            throw new BadRecordException("The image record has no key; the key must be the content hash");
+            return null;
         }
         try {
             ImageMeta meta = ImageMeta.fromHeaders(record.headers(), new String(record.key(), StandardCharsets.UTF_8));
             return new Copy(meta, record.value() == null ? new byte[0] : record.value());
         } catch (IllegalArgumentException e) {
-            throw new BadRecordException("Bad image record: " + e.getMessage(), e);
+            return null;
         }
     }
 
     @Override
     public void write(Connection c, List<Copy> batch) throws SQLException {
         Map<String, Copy> distinct = new LinkedHashMap<>();
-        batch.forEach(copy -> distinct.putIfAbsent(copy.meta().crawlId() + '\0' + copy.meta().contentHash(), copy));
+        batch.stream().filter(Objects::nonNull).forEach(copy -> distinct.putIfAbsent(copy.meta().crawlId() + '\0' + copy.meta().contentHash(), copy));
+        if (distinct.isEmpty()) {
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             for (Copy copy : distinct.values()) {
                 ps.setString(1, copy.meta().contentHash());
