@@ -112,7 +112,7 @@ else:
     ok("compose file has no top-level name:")
 model = yaml.safe_load(os.environ["RESOLVED"]) if os.environ["RESOLVED"].strip() else raw
 services = model.get("services", {})
-want = {"kafka", "postgres", "topic-init", "fetcher", "analyzer", "writer", "prometheus", "grafana", "crawlctl", "demo"}
+want = {"kafka", "postgres", "topic-init", "fetcher", "analyzer", "writer", "prometheus", "grafana", "crawlctl", "demo", "console"}
 missing = want - set(services)
 (fail("services present", "missing " + ", ".join(sorted(missing))) if missing else ok("services present: " + " ".join(sorted(want))))
 
@@ -162,16 +162,16 @@ ports = " ".join(map(str, services.get("kafka", {}).get("ports", [])))
 if "9094" not in ports: wrong.append("kafka does not publish 9094")
 (fail("kafka: KRaft single node, replication 1, internal and host listeners", "; ".join(wrong)) if wrong
  else ok("kafka: KRaft single node, replication 1, listeners kafka:9092 and localhost:9094"))
-for svc, profile in (("prometheus", "monitoring"), ("grafana", "monitoring"), ("crawlctl", "tools"), ("demo", "demo")):
+for svc, profile in (("prometheus", "monitoring"), ("grafana", "monitoring"), ("crawlctl", "tools"), ("demo", "demo"), ("console", "console")):
     if profile not in (services.get(svc, {}).get("profiles") or []):
         fail(svc + " in profile " + profile, "profiles: " + str(services.get(svc, {}).get("profiles")))
         break
 else:
-    ok("prometheus and grafana only in profile monitoring, crawlctl in profile tools, demo in profile demo")
+    ok("prometheus and grafana only in profile monitoring, crawlctl in profile tools, demo in profile demo, console in profile console")
 
 # Secure defaults: loopback ports, a Grafana password the user sets, no anonymous viewers, bounded analyzer CPUs.
 problems = []
-for svc in ("kafka", "postgres", "prometheus", "grafana"):
+for svc in ("kafka", "postgres", "prometheus", "grafana", "console"):
     for port in services.get(svc, {}).get("ports", []):
         if not str(port).startswith("127.0.0.1:"): problems.append("%s publishes %s beyond 127.0.0.1" % (svc, port))
 genv = services.get("grafana", {}).get("environment") or {}
@@ -179,6 +179,10 @@ if str(genv.get("GF_SECURITY_ADMIN_PASSWORD") or "") != "": problems.append("gra
 if "GF_SECURITY_ADMIN_PASSWORD" not in " ".join(map(str, services.get("grafana", {}).get("entrypoint") or [])):
     problems.append("grafana does not refuse to start without GRAFANA_ADMIN_PASSWORD")
 if str(genv.get("GF_AUTH_ANONYMOUS_ENABLED")).lower() != "false": problems.append("grafana allows anonymous users by default")
+console = services.get("console", {})
+if str((console.get("environment") or {}).get("CONSOLE_TOKEN") or "") != "": problems.append("console has a default token")
+if "--token-env CONSOLE_TOKEN" not in " ".join(map(str, console.get("command") or [])):
+    problems.append("console does not require the token CONSOLE_TOKEN")
 analyzer = services.get("analyzer", {})
 aenv = analyzer.get("environment") or {}
 if str(analyzer.get("cpus")) not in (str(aenv.get("ANALYZER_WORKERS")), str(aenv.get("ANALYZER_WORKERS")) + ".0"):
@@ -187,7 +191,7 @@ state = str(aenv.get("ANALYZER_STATE_DIR"))
 if state not in [str(v) for v in analyzer.get("volumes") or []]:
     problems.append("ANALYZER_STATE_DIR %s is not an anonymous volume of each analyzer replica" % state)
 (fail("secure defaults", "; ".join(problems)) if problems
- else ok("secure defaults: ports on 127.0.0.1, no Grafana password default, no anonymous Grafana, analyzer cpus = "
+ else ok("secure defaults: ports on 127.0.0.1, no Grafana password or console token default, no anonymous Grafana, analyzer cpus = "
          "ANALYZER_WORKERS, a state volume per analyzer replica"))
 
 # --- topic-init against common's Topics

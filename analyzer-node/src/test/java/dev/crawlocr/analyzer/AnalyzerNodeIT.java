@@ -24,7 +24,7 @@ class AnalyzerNodeIT {
     void rendered_pngs_come_back_as_ocr_results_keyed_by_content_hash() throws Exception {
         try (KafkaFixture kafka = new KafkaFixture();
              AnalyzerNode node = AnalyzerNode.start(kafka.env("analyzer-it", state))) {
-            String crawlId = kafka.crawl(new OcrSettings("eng", 3, 0));
+            String crawlId = kafka.crawl(new OcrSettings("eng", 3, 0, null));
             Map<String, String> expected = new LinkedHashMap<>();
             List<String> texts = List.of("Quarterly report\nRevenue grew 4200 units", "Harbor lighthouse schedule\nOpen daily 0900",
                     "Fresh bread and coffee\nBakery 1873");

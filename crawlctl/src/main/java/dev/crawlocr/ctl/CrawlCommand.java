@@ -137,6 +137,10 @@ final class CrawlCommand {
         Integer psm;
         @Option(names = "--min-word-confidence", description = "Drop OCR words below this confidence, 0-100")
         Integer minConfidence;
+        @Option(names = "--image-copy-max-bytes", converter = BytesConverter.class, paramLabel = "SIZE",
+                description = "Keep a copy of each image of at most SIZE bytes for the web console, 0 = none (default: the writer's"
+                        + " WRITER_IMAGE_COPY_MAX_BYTES, 2MiB unless set)")
+        Long imageCopyMaxBytes;
         @Option(names = "--wait", description = "Wait for the crawl to complete and print its counts")
         boolean await;
         @Option(names = "--timeout", defaultValue = "1h", converter = DurationConverter.class, description = "How long --wait waits (default ${DEFAULT-VALUE})")
@@ -205,7 +209,7 @@ final class CrawlCommand {
                         recrawl == null ? 0 : recrawl.toSeconds(), crawlRate, crawlConnections);
                 RequestSettings request = new RequestSettings(parseHeaders(), accept, bodyMaxBytes, ignoreRobots);
                 return new CrawlJob(CrawlJob.SCHEMA, crawlId, CrawlJob.State.RUNNING, seeds, scope, politeness,
-                        new OcrSettings(lang, psm, minConfidence), Instant.now(), request, urlList == null ? 0 : CrawlJob.LIST_SENDING);
+                        new OcrSettings(lang, psm, minConfidence, imageCopyMaxBytes), Instant.now(), request, urlList == null ? 0 : CrawlJob.LIST_SENDING);
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage(), e);
             }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code crawlctl}: starts and stops crawls, shows status, tails topics, searches text, runs a local cluster. */
 @Command(name = "crawlctl", mixinStandardHelpOptions = true, version = "crawlctl 0.1.0",
         description = "Control the crawlocr pipeline: crawls, status, topics, search and a local cluster.",
-        subcommands = {CrawlCommand.class, StatusCommand.class, TailCommand.class, SearchCommand.class, UrlCommand.class, ExportCommand.class,
+        subcommands = {CrawlCommand.class, StatusCommand.class, TailCommand.class, SearchCommand.class, UrlCommand.class, ExportCommand.class, ConsoleCommand.class,
                 ClusterCommand.class, DemoCommand.class, DemoSiteCommand.class, DemoApiCommand.class, CommandLine.HelpCommand.class})
 public final class Crawlctl {
 
@@ -96,6 +96,19 @@ public final class Crawlctl {
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * Starts {@code crawlctl console} as the command line {@code args} (the console's and the global options) sets it
+     * up, without blocking; the caller closes it.
+     */
+    public static ConsoleServer console(String... args) {
+        CommandLine cl = new CommandLine(new Crawlctl());
+        CommandLine.ParseResult parsed = cl.parseArgs(args);
+        if (!parsed.hasSubcommand() || !(parsed.subcommand().commandSpec().userObject() instanceof ConsoleCommand console)) {
+            throw new UserError("Not a console command line: " + String.join(" ", args));
+        }
+        return console.start();
     }
 
     /** A failure the user can fix, shown as its message alone: crawlctl's own, or the local cluster's. */

@@ -72,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
             String id = "demo-" + UUID.randomUUID().toString().substring(0, 8);
             CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, List.of(site.seedUrl()),
                     new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true, 0, true),
-                    new Politeness(20, 2, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now());
+                    new Politeness(20, 2, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null, null), Instant.now());
             CrawlJobs jobs = new CrawlJobs(kafka);
             jobs.start(job);
             System.out.println("crawl " + id + " started at " + site.seedUrl());

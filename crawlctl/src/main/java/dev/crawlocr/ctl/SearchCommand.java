@@ -3,6 +3,9 @@ package dev.crawlocr.ctl;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,21 +15,33 @@ import picocli.CommandLine.ParentCommand;
 /** {@code crawlctl search "text"}: full-text search over page text and OCR text. */
 @Command(name = "search", description = "Full-text search over page text and OCR text; prints URL, snippet and rank.")
 final class SearchCommand implements Callable<Integer> {
+    /** Marks where a matched word starts and stops in {@link Hit#snippet()}; neither occurs in stored text. */
+    static final char START = '\u0002';
+    static final char STOP = '\u0003';
+
     static final String SQL = """
             SELECT kind, url, crawl_id, rank,
-                   ts_headline('simple', body, crawlocr_query(?), 'StartSel=[, StopSel=], MaxWords=18, MinWords=6, MaxFragments=1') AS snippet,
-                   page_url
+                   ts_headline('simple', body, crawlocr_query(?), 'StartSel=\u0002, StopSel=\u0003, MaxWords=18, MinWords=6, MaxFragments=1') AS snippet,
+                   page_url, content_hash
             FROM (
               SELECT 'page' AS kind, p.url, p.crawl_id, coalesce(p.title, '') || ' ' || coalesce(p.text, '') AS body,
-                     ts_rank(p.tsv, crawlocr_query(?)) AS rank, NULL AS page_url
+                     ts_rank(p.tsv, crawlocr_query(?)) AS rank, NULL AS page_url, NULL AS content_hash
               FROM pages p WHERE p.tsv @@ crawlocr_query(?) AND (?::text IS NULL OR p.crawl_id = ?)
               UNION ALL
               SELECT 'image', coalesce(o.image_url, o.content_hash), o.crawl_id, o.text, ts_rank(o.tsv, crawlocr_query(?)),
                      (SELECT p.url FROM images i JOIN page_images pi ON pi.crawl_id = i.crawl_id AND pi.image_url_hash = i.url_hash
                       JOIN pages p ON p.crawl_id = pi.crawl_id AND p.url_hash = pi.page_url_hash
-                      WHERE i.crawl_id = o.crawl_id AND i.content_hash = o.content_hash LIMIT 1)
+                      WHERE i.crawl_id = o.crawl_id AND i.content_hash = o.content_hash LIMIT 1),
+                     o.content_hash
               FROM ocr_results o WHERE o.tsv @@ crawlocr_query(?) AND (?::text IS NULL OR o.crawl_id = ?)
             ) hits ORDER BY rank DESC, url LIMIT ?""";
+
+    /**
+     * One match: a page ({@code contentHash} null) or an image's OCR text ({@code pageUrl} one page it is on, or null).
+     * The snippet marks matched words with {@link #START} and {@link #STOP}.
+     */
+    record Hit(String kind, String url, String crawlId, double rank, String snippet, String pageUrl, String contentHash) {
+    }
 
     @ParentCommand
     Crawlctl root;
@@ -37,10 +52,10 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "20", description = "Most hits shown (default ${DEFAULT-VALUE})")
     int limit;
 
-    @Override
-    public Integer call() throws Exception {
-        int hits = 0;
-        try (Connection db = root.db(); PreparedStatement ps = db.prepareStatement(SQL)) {
+    /** The best {@code limit} matches of {@code text} in pages and OCR text, of {@code crawl} only when not null. */
+    static List<Hit> search(Connection db, String text, String crawl, int limit) throws SQLException {
+        List<Hit> hits = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement(SQL)) {
             for (int i : new int[] {1, 2, 3, 6, 7}) {
                 ps.setString(i, text);
             }
@@ -51,16 +66,27 @@ final class SearchCommand implements Callable<Integer> {
             ps.setInt(10, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    hits++;
-                    System.out.printf("%.3f  %-5s %s%s%n       %s%n", rs.getDouble("rank"), rs.getString("kind"), rs.getString("url"),
-                            rs.getString("page_url") == null ? "" : "  (on " + rs.getString("page_url") + ")",
-                            rs.getString("snippet").replaceAll("\\s+", " "));
+                    hits.add(new Hit(rs.getString("kind"), rs.getString("url"), rs.getString("crawl_id"), rs.getDouble("rank"),
+                            rs.getString("snippet").replaceAll("\\s+", " "), rs.getString("page_url"), rs.getString("content_hash")));
                 }
             }
         }
-        if (hits == 0) {
+        return hits;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<Hit> hits;
+        try (Connection db = root.db()) {
+            hits = search(db, text, crawl, limit);
+        }
+        for (Hit h : hits) {
+            System.out.printf("%.3f  %-5s %s%s%n       %s%n", h.rank(), h.kind(), h.url(), h.pageUrl() == null ? "" : "  (on " + h.pageUrl() + ")",
+                    h.snippet().replace(START, '[').replace(STOP, ']'));
+        }
+        if (hits.isEmpty()) {
             System.out.println("no matches for '" + text + "'");
         }
-        return hits == 0 ? 1 : 0;
+        return hits.isEmpty() ? 1 : 0;
     }
 }

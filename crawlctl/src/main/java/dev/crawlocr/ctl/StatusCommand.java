@@ -27,7 +27,7 @@ final class StatusCommand implements Callable<Integer> {
     static final Map<String, List<String>> GROUPS = Map.of(
             Topics.GROUP_FETCHER, List.of(Topics.FRONTIER),
             Topics.GROUP_ANALYZER, List.of(Topics.IMAGES),
-            Topics.GROUP_WRITER, List.of(Topics.DISCOVERED, Topics.PAGES, Topics.OCR));
+            Topics.GROUP_WRITER, List.of(Topics.DISCOVERED, Topics.PAGES, Topics.OCR, Topics.IMAGES));
 
     @ParentCommand
     Crawlctl root;

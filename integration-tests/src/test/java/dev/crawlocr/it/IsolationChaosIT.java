@@ -198,7 +198,7 @@ class IsolationChaosIT {
     private static CrawlJob job(String id, DemoSite site, int delayMs) {
         return new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, List.of(site.seedUrl()),
                 new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true, 0, true),
-                new Politeness(delayMs, 2, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now());
+                new Politeness(delayMs, 2, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null, null), Instant.now());
     }
 
     private static void checkHealthy(Connection db, Healthy h, CrawlEvent done) throws SQLException {

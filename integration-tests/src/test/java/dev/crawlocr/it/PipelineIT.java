@@ -50,7 +50,7 @@ class PipelineIT {
             String id = "e2e-" + System.nanoTime();
             jobs.start(new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, List.of(site.seedUrl()),
                     new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true, 0, true),
-                    new Politeness(10, 1, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
+                    new Politeness(10, 1, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null, null), Instant.now()));
 
             Optional<CrawlEvent> done = jobs.awaitCompletion(id, Duration.ofMinutes(4), null);
             assertThat(done).as("completion event of crawl %s", id).isPresent();
@@ -94,7 +94,7 @@ class PipelineIT {
             String id = "scaleout-" + System.nanoTime();
             jobs.start(new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, sites.stream().map(DemoSite::seedUrl).toList(),
                     new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true, 0, true),
-                    new Politeness(10, 1, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
+                    new Politeness(10, 1, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null, null), Instant.now()));
             Optional<CrawlEvent> done = jobs.awaitCompletion(id, Duration.ofMinutes(4), null);
             assertThat(done).as("completion event of crawl %s", id).isPresent();
             assertThat(done.get().counts()).containsEntry("pages", 120L).containsEntry("images", 30L).containsEntry("ocr", 30L);
@@ -125,10 +125,10 @@ class PipelineIT {
             String budget = "budget-" + System.nanoTime();
             jobs.start(new CrawlJob(CrawlJob.SCHEMA, caps, CrawlJob.State.RUNNING, capped.stream().map(DemoSite::seedUrl).toList(),
                     new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 15, 35, null, true, 0, true),
-                    new Politeness(30, 1, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
+                    new Politeness(30, 1, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null, null), Instant.now()));
             jobs.start(new CrawlJob(CrawlJob.SCHEMA, budget, CrawlJob.State.RUNNING, budgeted.stream().map(DemoSite::seedUrl).toList(),
                     new CrawlScope(List.of(), List.of(), List.of(), List.of(), 20, 0, 0, null, true, 0, true),
-                    new Politeness(30, 1, 0, 50, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
+                    new Politeness(30, 1, 0, 50, 0, 0, 0), new OcrSettings("eng", null, null, null), Instant.now()));
             try (Connection db = DriverManager.getConnection(env.dbUrl(), env.pg().user(), env.pg().password())) {
                 // a third fetcher joins mid-crawl and leaves again: two rebalances move hosts between fetchers
                 org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> fetchedPages(db, caps) >= 10);

@@ -1,6 +1,7 @@
 package dev.crawlocr.writer;
 
 import static dev.crawlocr.common.config.ConfigDef.Type.BOOLEAN;
+import static dev.crawlocr.common.config.ConfigDef.Type.BYTES;
 import static dev.crawlocr.common.config.ConfigDef.Type.DURATION;
 import static dev.crawlocr.common.config.ConfigDef.Type.INT;
 import static dev.crawlocr.common.config.ConfigDef.Type.LONG;
@@ -31,6 +32,7 @@ import java.time.Duration;
  * @param maxAttempts        fetch attempts of a URL that keeps failing transiently (FETCH_ERROR)
  * @param retryDelay         wait before a URL that failed transiently is due again
  * @param completionInterval how often crawls are checked for completion
+ * @param imageCopyMaxBytes  largest image kept in {@code image_copies} for a crawl that sets no cap; 0 keeps none
  */
 public record WriterConfig(
         CommonConfig common,
@@ -51,7 +53,8 @@ public record WriterConfig(
         Duration lease,
         int maxAttempts,
         Duration retryDelay,
-        Duration completionInterval) {
+        Duration completionInterval,
+        long imageCopyMaxBytes) {
 
     public static final ConfigDef DEF = new ConfigDef().include(CommonConfig.DEF)
             .define("DATABASE_URL", STRING, "jdbc:postgresql://127.0.0.1:5432/crawlocr", "JDBC URL of the crawl database")
@@ -82,7 +85,9 @@ public record WriterConfig(
                     "Fetch attempts of a URL that keeps failing transiently")
             .define("WRITER_RETRY_DELAY", DURATION, "30s", "Wait before a transiently failed URL is due again")
             .define("WRITER_COMPLETION_INTERVAL", DURATION, "500ms", ConfigDef.positiveDuration(), "positive",
-                    "How often running crawls are checked for completion, besides the check that stored outcomes, links and OCR results ask for");
+                    "How often running crawls are checked for completion, besides the check that stored outcomes, links and OCR results ask for")
+            .define("WRITER_IMAGE_COPY_MAX_BYTES", BYTES, "2MB", ConfigDef.atLeast(0), ">= 0",
+                    "Largest image of which a copy is kept for the console, for a crawl that sets no cap (--image-copy-max-bytes); 0 keeps none");
 
     /** The configuration {@code c} holds ({@code c} from {@code DEF.parse(env, args)}). */
     public static WriterConfig from(Config c) {
@@ -91,7 +96,8 @@ public record WriterConfig(
                 c.integer("WRITER_QUEUE_CAPACITY"), c.duration("WRITER_DB_MAX_BACKOFF"), c.longValue("WRITER_REGISTRY_CACHE_SIZE"),
                 c.bool("WRITER_SCHEDULER_ENABLED"), c.duration("WRITER_SCHEDULER_INTERVAL"), c.integer("WRITER_SCHEDULER_BATCH"),
                 c.duration("WRITER_LEASE"),
-                c.integer("WRITER_MAX_ATTEMPTS"), c.duration("WRITER_RETRY_DELAY"), c.duration("WRITER_COMPLETION_INTERVAL"));
+                c.integer("WRITER_MAX_ATTEMPTS"), c.duration("WRITER_RETRY_DELAY"), c.duration("WRITER_COMPLETION_INTERVAL"),
+                c.bytes("WRITER_IMAGE_COPY_MAX_BYTES"));
     }
 
     @Override

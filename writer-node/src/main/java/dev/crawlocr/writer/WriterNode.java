@@ -21,6 +21,7 @@ import dev.crawlocr.writer.registry.SeenUrls;
 import dev.crawlocr.writer.registry.UrlRegistry;
 import dev.crawlocr.writer.sink.CrawlSink;
 import dev.crawlocr.writer.sink.FetchResultSink;
+import dev.crawlocr.writer.sink.ImageCopySink;
 import dev.crawlocr.writer.sink.OcrSink;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -34,13 +35,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The writer node: the only node that talks to PostgreSQL. Consumes {@code crawl.jobs} (crawl rows),
- * {@code crawl.discovered} (URL registry), {@code crawl.pages} and {@code crawl.ocr} (stored results), each with
+ * {@code crawl.discovered} (URL registry), {@code crawl.pages} and {@code crawl.ocr} (stored results) and
+ * {@code crawl.images} (copies of images for the console), each with
  * its own consumer in group {@code crawlocr-writer} and its own batching sink; runs the frontier scheduler and
  * the completion watcher. {@link #close()} stops the consumers first (they wait for batches in flight), then the
  * rest.
  */
 public final class WriterNode extends NodeRuntime {
     private static final Logger log = LoggerFactory.getLogger(WriterNode.class);
+
+    /** Image records per batch (and queued per flusher thread) at most. */
+    private static final int IMAGE_BATCH = 8;
 
     private final WriterConfig config;
     private final Database db;
@@ -120,6 +125,7 @@ public final class WriterNode extends NodeRuntime {
             consume(Topics.DISCOVERED, registry, deadLetters);
             consume(Topics.PAGES, new FetchResultSink(config.maxAttempts(), config.retryDelay(), outcomesStored, metrics), deadLetters);
             consume(Topics.OCR, new OcrSink(completion::wake, metrics), deadLetters);
+            consume(Topics.IMAGES, new ImageCopySink(config.imageCopyMaxBytes(), metrics), deadLetters);
             launch();
             log.info("writer-node started: database {}, scheduler {}", config.databaseUrl(), config.schedulerEnabled() ? "on" : "off");
         } catch (RuntimeException e) {
@@ -131,10 +137,14 @@ public final class WriterNode extends NodeRuntime {
     private <T> void consume(String topic, BatchSink<T> sink, DeadLetters deadLetters) {
         var metrics = metrics();
         int threads = topic.equals(Topics.JOBS) ? 1 : config.sinkThreads();
-        BatchingHandler<T> handler = keep(new BatchingHandler<>(sink, db, threads, config.batchSize(), config.batchLinger(),
-                config.queueCapacity(), config.dbMaxBackoff(), metrics));
-        var consumer = Clients.consumer(config.common(), Topics.GROUP_WRITER, "writer-" + sink.name(), config.batchSize());
-        var options = new PipelineConsumer.Options("writer-" + sink.name(), List.of(topic), config.queueCapacity() * 2,
+        // Image records are up to IMAGE_MAX_BYTES each: batches and queues of them stay small to bound memory.
+        boolean images = topic.equals(Topics.IMAGES);
+        int batchSize = images ? Math.min(config.batchSize(), IMAGE_BATCH) : config.batchSize();
+        int capacity = images ? Math.min(config.queueCapacity(), IMAGE_BATCH * threads) : config.queueCapacity();
+        BatchingHandler<T> handler = keep(new BatchingHandler<>(sink, db, threads, batchSize, config.batchLinger(),
+                capacity, config.dbMaxBackoff(), metrics));
+        var consumer = Clients.consumer(config.common(), Topics.GROUP_WRITER, "writer-" + sink.name(), batchSize);
+        var options = new PipelineConsumer.Options("writer-" + sink.name(), List.of(topic), capacity * 2,
                 Duration.ofSeconds(1), Duration.ofSeconds(20));
         consume(new PipelineConsumer(consumer, handler, deadLetters, options, handler::isFull, metrics));
     }

@@ -144,7 +144,7 @@ public final class AnalyzerBenchmark {
                 new Preprocessor(config.upscaleLineHeight(), config.upscaleDenseLineHeight(), config.maxScale(), Math.max(config.maxPixels(), 16_000_000L)), config.dpi());
         Map<String, ResolvedSettings> settings = new HashMap<>();
         for (TextDesigns.Script script : TextDesigns.Script.values()) {
-            settings.put(script.languages, resolver.resolve(new OcrSettings(auto ? Tessdata.AUTO : script.languages, null, null)));
+            settings.put(script.languages, resolver.resolve(new OcrSettings(auto ? Tessdata.AUTO : script.languages, null, null, null)));
         }
         List<byte[]> bytes = new ArrayList<>();
         for (EncodingMatrix.Sample s : specs) {

@@ -50,9 +50,9 @@ class EncodingMatrixIT {
     static void readEverySample() throws Exception {
         pipeline = new TestPipeline(Files.createDirectories(dir.resolve("state")), Map.of("ANALYZER_WORKERS", "2"));
         for (TextDesigns.Script script : TextDesigns.Script.values()) {
-            pipeline.crawls.put(script.languages, new OcrSettings(script.languages, null, null));
+            pipeline.crawls.put(script.languages, new OcrSettings(script.languages, null, null, null));
         }
-        pipeline.crawls.put("auto", new OcrSettings("auto", null, null));
+        pipeline.crawls.put("auto", new OcrSettings("auto", null, null, null));
         samples = EncodingMatrix.every(dir.resolve("images"), TextDesigns.generate(DESIGNS, 11, 11, true), EnumSet.allOf(ImageEncoding.class));
         Map<Path, CompletableFuture<Outcome>> fixed = new LinkedHashMap<>();
         Map<Path, CompletableFuture<Outcome>> automatic = new LinkedHashMap<>();

@@ -80,7 +80,7 @@ class ImageOcrIT {
     @Test
     void an_unknown_language_fails_naming_the_installed_ones() throws Exception {
         try (TestPipeline p = new TestPipeline(state, Map.of("ANALYZER_WORKERS", "1"))) {
-            p.crawls.put("klingon", new OcrSettings("eng+tlh", null, null));
+            p.crawls.put("klingon", new OcrSettings("eng+tlh", null, null, null));
             Outcome o = process(p, meta("klingon", PNG, "http://a/1.png"), PNG);
             assertThat(o.reason()).isEqualTo("unknown_language");
             assertThat(o.result().reason()).isEqualTo("unknown_language: Unknown OCR language 'tlh': installed in "
@@ -91,8 +91,8 @@ class ImageOcrIT {
     @Test
     void crawl_settings_choose_page_segmentation_and_minimum_word_confidence() throws Exception {
         try (TestPipeline p = new TestPipeline(state, Map.of("ANALYZER_WORKERS", "1"))) {
-            p.crawls.put("strict", new OcrSettings("eng", 6, 100));
-            p.crawls.put("sparse", new OcrSettings(null, 11, 0));
+            p.crawls.put("strict", new OcrSettings("eng", 6, 100, null));
+            p.crawls.put("sparse", new OcrSettings(null, 11, 0, null));
             Outcome strict = process(p, meta("strict", PNG, "http://a/1.png"), PNG);
             Outcome sparse = process(p, meta("sparse", PNG, "http://a/1.png"), PNG);
             assertThat(strict.result().words()).isEmpty(); // no word is 100% certain

@@ -30,9 +30,9 @@ class OcrAccuracyIT {
     @BeforeAll
     static void start() {
         pipeline = new TestPipeline(state, Map.of("ANALYZER_WORKERS", "2"));
-        pipeline.crawls.put("kor", new OcrSettings("kor", null, null));
-        pipeline.crawls.put("mixed", new OcrSettings("kor+eng", null, null));
-        pipeline.crawls.put("eng+kor", new OcrSettings("eng+kor", null, null));
+        pipeline.crawls.put("kor", new OcrSettings("kor", null, null, null));
+        pipeline.crawls.put("mixed", new OcrSettings("kor+eng", null, null, null));
+        pipeline.crawls.put("eng+kor", new OcrSettings("eng+kor", null, null, null));
     }
 
     @AfterAll

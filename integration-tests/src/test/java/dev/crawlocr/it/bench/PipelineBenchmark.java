@@ -166,7 +166,7 @@ public final class PipelineBenchmark {
             String id = "bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
             CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, sites.stream().map(DemoSite::seedUrl).toList(),
                     new CrawlScope(List.of(), List.of(), List.of(), List.of(), MAX_DEPTH, 0, 0, null, images, maxOutlinks, true), politeness,
-                    new OcrSettings("eng", null, null), Instant.now());
+                    new OcrSettings("eng", null, null, null), Instant.now());
             try (Connection db = DriverManager.getConnection(dbUrl, pg.user(), pg.password())) {
                 CpuUse.Sample cpu = CpuUse.sample(pids(db));
                 long t0 = System.currentTimeMillis();

@@ -165,7 +165,7 @@ class FaultToleranceIT {
         String id = name + "-" + Long.toHexString(System.nanoTime());
         jobs.start(new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, sites.stream().map(DemoSite::seedUrl).toList(),
                 new CrawlScope(List.of(), List.of(), List.of(), List.of(), 50, 0, 0, null, true, 0, true),
-                new Politeness(DELAY_MS, 1, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
+                new Politeness(DELAY_MS, 1, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null, null), Instant.now()));
         int images = sites.stream().mapToInt(s -> s.imageTexts().size()).sum();
         System.out.printf("%s: crawl %s of %d pages and %d images on %d hosts%n", name, id, HOSTS * PAGES_PER_HOST, images, HOSTS);
         return new Run(id, sites, HOSTS * PAGES_PER_HOST, images);

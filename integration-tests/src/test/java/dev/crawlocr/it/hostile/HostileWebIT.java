@@ -65,7 +65,7 @@ class HostileWebIT {
             long started = System.nanoTime();
             p.jobs.start(new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, web.seeds(),
                     new CrawlScope(web.hosts(), List.of(), List.of(), List.of(), MAX_DEPTH, 0, 0, null, true, 0, true),
-                    new Politeness(20, 2, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
+                    new Politeness(20, 2, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null, null), Instant.now()));
 
             Optional<CrawlEvent> done = p.jobs.awaitCompletion(id, Duration.ofSeconds(150), null);
             long crawlMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);

@@ -81,7 +81,7 @@ class PoisonRecordIT {
                 String id = "after-poison-" + run;
                 p.jobs.start(new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, List.of(site.seedUrl()),
                         new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, null, true, 0, true),
-                        new Politeness(10, 1, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null), Instant.now()));
+                        new Politeness(10, 1, 0, 0, 0, 0, 0), new OcrSettings("eng", null, null, null), Instant.now()));
                 Optional<CrawlEvent> done = p.jobs.awaitCompletion(id, Duration.ofSeconds(90), null);
                 assertThat(done).as("completion of a normal crawl after the poison").isPresent();
                 assertThat(done.get().counts()).as("counts of the crawl after the poison")

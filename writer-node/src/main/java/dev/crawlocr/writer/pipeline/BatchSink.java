@@ -3,6 +3,7 @@ package dev.crawlocr.writer.pipeline;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Writes a batch of decoded records in the caller's transaction. Must be idempotent: writing the same records
@@ -14,8 +15,11 @@ public interface BatchSink<T> {
     /** Names the sink in thread names, metrics and dead letters, e.g. "pages". */
     String name();
 
-    /** Decodes one record value; throws {@code BadRecordException} for a record that can never be written. */
-    T decode(byte[] key, byte[] value);
+    /**
+     * Decodes one record (its value, and its key and headers where they carry data); throws
+     * {@code BadRecordException} for a record that can never be written.
+     */
+    T decode(ConsumerRecord<byte[], byte[]> record);
 
     /** Writes the batch; the caller commits. Throwing rolls the whole batch back. */
     void write(Connection c, List<T> batch) throws SQLException;

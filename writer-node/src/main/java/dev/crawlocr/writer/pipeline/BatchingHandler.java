@@ -76,7 +76,7 @@ public final class BatchingHandler<T> implements PipelineConsumer.Handler, AutoC
 
     @Override
     public CompletionStage<?> handle(ConsumerRecord<byte[], byte[]> record) {
-        T value = sink.decode(record.key(), record.value());
+        T value = sink.decode(record);
         Item<T> item = new Item<>(value, new CompletableFuture<>());
         int index = record.key() == null ? 0 : Math.floorMod(java.util.Arrays.hashCode(record.key()), queues.size());
         queued.incrementAndGet();

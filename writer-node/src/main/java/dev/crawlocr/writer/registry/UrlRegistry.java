@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.postgresql.PGConnection;
 
 /**
@@ -89,8 +90,8 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
     }
 
     @Override
-    public DiscoveredUrls decode(byte[] key, byte[] value) {
-        return Json.decode(value, DiscoveredUrls.class);
+    public DiscoveredUrls decode(ConsumerRecord<byte[], byte[]> record) {
+        return Json.decode(record.value(), DiscoveredUrls.class);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Keeps the {@code crawls} table in step with {@code crawl.jobs}: one row per crawl id, latest job wins, except
@@ -69,8 +70,8 @@ public final class CrawlSink implements BatchSink<CrawlJob> {
     }
 
     @Override
-    public CrawlJob decode(byte[] key, byte[] value) {
-        return value == null ? null : Json.decode(value, CrawlJob.class);
+    public CrawlJob decode(ConsumerRecord<byte[], byte[]> record) {
+        return record.value() == null ? null : Json.decode(record.value(), CrawlJob.class);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Stores fetch outcomes from {@code crawl.pages}: a PAGE outcome goes to {@code pages} (and its image references
@@ -51,8 +52,8 @@ public final class FetchResultSink implements BatchSink<FetchResultSink.Outcome>
     }
 
     @Override
-    public Outcome decode(byte[] key, byte[] value) {
-        FetchResult r = Json.decode(value, FetchResult.class);
+    public Outcome decode(ConsumerRecord<byte[], byte[]> record) {
+        FetchResult r = Json.decode(record.value(), FetchResult.class);
         return new Outcome(r, Hashes.urlHash(r.url()));
     }
 

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Stores {@code crawl.ocr} results in {@code ocr_results}, one row per crawl and content hash. An OK result
@@ -55,8 +56,8 @@ public final class OcrSink implements BatchSink<OcrResult> {
     }
 
     @Override
-    public OcrResult decode(byte[] key, byte[] value) {
-        return Json.decode(value, OcrResult.class);
+    public OcrResult decode(ConsumerRecord<byte[], byte[]> record) {
+        return Json.decode(record.value(), OcrResult.class);
     }
 
     @Override

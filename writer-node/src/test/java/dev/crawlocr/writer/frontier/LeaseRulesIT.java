@@ -2,6 +2,7 @@ package dev.crawlocr.writer.frontier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchStatus;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -508,6 +510,6 @@ class LeaseRulesIT {
         FetchResult timed = new FetchResult(r.schema(), r.crawlId(), r.url(), r.kind(), r.depth(), r.status(), r.reason(), r.finalUrl(),
                 r.httpStatus(), r.contentType(), r.title(), r.text(), r.truncated(), r.contentHash(), r.bytes(), r.outlinkCount(),
                 r.droppedLinks(), r.imageUrls(), r.redirectTo(), fetchedAt, r.fetchMs(), r.requests(), r.maxRequests(), r.linkRecords(), r.leaseUntilMs());
-        return sink.decode(null, Json.encode(timed));
+        return sink.decode(new ConsumerRecord<>(Topics.PAGES, 0, 0, null, Json.encode(timed)));
     }
 }
