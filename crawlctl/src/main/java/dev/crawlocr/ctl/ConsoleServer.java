@@ -60,7 +60,7 @@ public final class ConsoleServer implements AutoCloseable {
      * @param db        opens a read-only connection
      * @param stopCrawl stops a crawl ({@link CrawlJobs#stop})
      */
-    ConsoleServer(String bind, int port, String token, Supplier<Connection> db, Consumer<String> stopCrawl, String bootstrapServers,
+    public ConsoleServer(String bind, int port, String token, Supplier<Connection> db, Consumer<String> stopCrawl, String bootstrapServers,
                   int imageMaxBytes) {
         InetAddress address;
         try {
