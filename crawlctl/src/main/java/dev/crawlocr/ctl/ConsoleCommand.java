@@ -16,7 +16,8 @@ final class ConsoleCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "127.0.0.1",
             description = "Address to listen on (default ${DEFAULT-VALUE}); any other than a loopback address needs a token")
     String bind;
-    @Option(names = "--token", description = "Token every request must carry (cookie set by /?token=T, or Authorization: Bearer T)")
+    @Option(names = "--token", description = "Token every request must carry (cookie set by /?token=T, or Authorization: Bearer T);"
+            + " at least 8 characters of letters, digits and ._~+/=-")
     String token;
     @Option(names = "--token-env", paramLabel = "NAME", description = "Read the token from the environment variable NAME")
     String tokenEnv;
@@ -42,8 +43,8 @@ final class ConsoleCommand implements Callable<Integer> {
                 throw new UserError("The environment variable " + tokenEnv + " (--token-env) is not set");
             }
         }
-        if (t != null && t.isBlank()) {
-            throw new UserError("The console's token is empty");
+        if (t != null && !t.matches("[A-Za-z0-9._~+/=-]{8,}")) {
+            throw new UserError("The console's token must be at least 8 characters of letters, digits and ._~+/=- (e.g. openssl rand -hex 16)");
         }
         CrawlJobs jobs = new CrawlJobs(root.kafkaConfig());
         return new ConsoleServer(bind, port, t, root::db, jobs::stop, root.bootstrapServers, root.kafkaConfig().imageMaxBytes());

@@ -210,25 +210,28 @@ class ConsoleIT {
             }
 
             List<String> withToken = new ArrayList<>(ctl);
-            withToken.addAll(List.of("console", "--port", "0", "--token", "s3cret"));
+            withToken.addAll(List.of("console", "--port", "0", "--token", "s3cret-token"));
             try (ConsoleServer console = Crawlctl.console(withToken.toArray(String[]::new))) {
                 String root = "http://127.0.0.1:" + console.port();
                 assertThat(get(root + "/").statusCode()).isEqualTo(401);
                 assertThat(get(root + "/crawls/" + id).statusCode()).isEqualTo(401);
                 assertThat(get(root + "/static/console.js").statusCode()).isEqualTo(401);
                 assertThat(get(root + "/?token=wrong").statusCode()).isEqualTo(401);
-                HttpResponse<String> login = get(root + "/?token=s3cret");
+                HttpResponse<String> login = get(root + "/?token=s3cret-token");
                 assertThat(login.statusCode()).isEqualTo(303);
                 String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
-                assertThat(cookie).startsWith("crawlocr_console=s3cret;").contains("HttpOnly").contains("SameSite=Strict");
-                assertThat(get(root + "/crawls/" + id, "Cookie", "crawlocr_console=s3cret").statusCode()).isEqualTo(200);
-                assertThat(get(root + "/crawls/" + id, "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
+                assertThat(cookie).startsWith("crawlocr_console=s3cret-token;").contains("HttpOnly").contains("SameSite=Strict");
+                assertThat(get(root + "/crawls/" + id, "Cookie", "crawlocr_console=s3cret-token").statusCode()).isEqualTo(200);
+                assertThat(get(root + "/crawls/" + id, "Authorization", "Bearer s3cret-token").statusCode()).isEqualTo(200);
                 assertThat(get(root + "/crawls/" + id, "Authorization", "Bearer nope").statusCode()).isEqualTo(401);
             }
             List<String> open = new ArrayList<>(ctl);
             open.addAll(List.of("console", "--port", "0", "--bind", "0.0.0.0"));
             assertThatThrownBy(() -> Crawlctl.console(open.toArray(String[]::new))).hasMessageContaining("not a loopback address")
                     .hasMessageContaining("--token");
+            List<String> weak = new ArrayList<>(ctl);
+            weak.addAll(List.of("console", "--port", "0", "--token", "a;b"));
+            assertThatThrownBy(() -> Crawlctl.console(weak.toArray(String[]::new))).hasMessageContaining("at least 8 characters");
         } finally {
             release.countDown();
             site.stop(0);

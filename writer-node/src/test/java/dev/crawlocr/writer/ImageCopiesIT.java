@@ -55,7 +55,7 @@ class ImageCopiesIT {
             await().atMost(60, TimeUnit.SECONDS).until(() -> lag.lag(Topics.GROUP_WRITER, Topics.IMAGES) == 0);
 
             assertThat(kit.strings("SELECT crawl_id || ' ' || content_hash FROM image_copies WHERE crawl_id LIKE '" + kit.crawlId
-                    + "%' ORDER BY 1")).containsExactly(kit.crawlId + " h-fits", small + " h-tiny");
+                    + "%'")).containsExactlyInAnyOrder(kit.crawlId + " h-fits", small + " h-tiny");
             assertThat(copy(kit, kit.crawlId, "h-fits")).isEqualTo(fits);
             assertThat(kit.strings("SELECT content_type FROM image_copies WHERE crawl_id = '" + kit.crawlId + "'")).containsExactly("image/png");
             String storedAt = kit.strings("SELECT stored_at::text FROM image_copies WHERE crawl_id = '" + kit.crawlId + "'").get(0);
