@@ -7,6 +7,7 @@ import dev.crawlocr.writer.WriterNode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
@@ -41,17 +42,17 @@ public final class AllInOneMain {
             /** Waits on one platform thread per node: blocking waits must not occupy a shared pool other work needs. */
             @Override
             public Throwable awaitFailure() throws InterruptedException {
-                BlockingQueue<Throwable> failures = new LinkedBlockingQueue<>();
+                BlockingQueue<Optional<Throwable>> failures = new LinkedBlockingQueue<>(); // empty: a node closed
                 for (NodeMain.Node n : nodes) {
                     Thread.ofPlatform().daemon().name("await-failure").start(() -> {
                         try {
-                            failures.add(n.awaitFailure());
+                            failures.add(Optional.ofNullable(n.awaitFailure()));
                         } catch (InterruptedException ex) {
-                            failures.add(ex);
+                            failures.add(Optional.of(ex));
                         }
                     });
                 }
-                return failures.take();
+                return failures.take().orElse(null);
             }
 
             @Override

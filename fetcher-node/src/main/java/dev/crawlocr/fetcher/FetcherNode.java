@@ -49,7 +49,7 @@ public final class FetcherNode extends NodeRuntime {
                     new FetchHandler(engine.queues(), new Emitter(producer)),
                     new DeadLetters(producer, 1 << 20),
                     new PipelineConsumer.Options("fetcher", List.of(Topics.FRONTIER), config.queueMax() + config.maxInflight(),
-                            Duration.ofSeconds(1), drain),
+                            Duration.ofSeconds(1), drain, true),
                     engine::isFull, metrics()));
             launch();
         } catch (RuntimeException e) {

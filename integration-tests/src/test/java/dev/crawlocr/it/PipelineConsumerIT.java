@@ -69,7 +69,7 @@ class PipelineConsumerIT {
     private static PipelineConsumer consumer(String group, String topic, int maxInFlight, PipelineConsumer.Handler handler) {
         KafkaConsumer<byte[], byte[]> c = Clients.consumer(config, group, "pc-it", 2);
         return new PipelineConsumer(c, handler, new DeadLetters(producer, config.imageMaxBytes()),
-                new PipelineConsumer.Options("test", List.of(topic), maxInFlight, Duration.ofMillis(200), Duration.ofSeconds(5)),
+                new PipelineConsumer.Options("test", List.of(topic), maxInFlight, Duration.ofMillis(200), Duration.ofSeconds(5), true),
                 null, new SimpleMeterRegistry()).start();
     }
 
@@ -103,7 +103,7 @@ class PipelineConsumerIT {
                 : CompletableFuture.failedFuture(new IllegalStateException("poison"));
         try (PipelineConsumer pc = new PipelineConsumer(Clients.consumer(config, group, "pc-it", 2), poisonAtOne,
                 new DeadLetters(closed, config.imageMaxBytes()),
-                new PipelineConsumer.Options("test", List.of(topic), 100, Duration.ofMillis(200), Duration.ofSeconds(5)), null,
+                new PipelineConsumer.Options("test", List.of(topic), 100, Duration.ofMillis(200), Duration.ofSeconds(5), true), null,
                 new SimpleMeterRegistry()).start(stopped::complete)) {
             assertThat(stopped.get(60, TimeUnit.SECONDS)).hasMessageContaining("cannot write a dead letter for " + topic + "-0@1");
             assertThat(pc.isReady()).isFalse();

@@ -145,7 +145,7 @@ public final class WriterNode extends NodeRuntime {
                 capacity, config.dbMaxBackoff(), metrics));
         var consumer = Clients.consumer(config.common(), Topics.GROUP_WRITER, "writer-" + sink.name(), batchSize);
         var options = new PipelineConsumer.Options("writer-" + sink.name(), List.of(topic), capacity * 2,
-                Duration.ofSeconds(1), Duration.ofSeconds(20));
+                Duration.ofSeconds(1), Duration.ofSeconds(20), !images); // the analyzer dead-letters crawl.images
         consume(new PipelineConsumer(consumer, handler, deadLetters, options, handler::isFull, metrics));
     }
 }

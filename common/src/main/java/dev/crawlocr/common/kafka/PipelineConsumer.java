@@ -62,8 +62,12 @@ public final class PipelineConsumer implements AutoCloseable {
      * @param maxInFlight    unfinished records at which every partition is paused
      * @param commitInterval how often completed offsets are committed
      * @param drainTimeout   how long revocation and shutdown wait for unfinished records
+     * @param deadLetter     whether a record the stage cannot take goes to the dead-letter topic; false for a stage
+     *                       whose records another stage also reads and dead-letters: it passes over them (counted in
+     *                       {@code pipeline.records.skipped})
      */
-    public record Options(String stage, List<String> topics, int maxInFlight, Duration commitInterval, Duration drainTimeout) {
+    public record Options(String stage, List<String> topics, int maxInFlight, Duration commitInterval, Duration drainTimeout,
+                          boolean deadLetter) {
         public Options {
             if (maxInFlight < 1) {
                 throw new IllegalArgumentException("The parameter 'maxInFlight' must be >= 1.");
@@ -71,7 +75,7 @@ public final class PipelineConsumer implements AutoCloseable {
         }
 
         public static Options of(String stage, List<String> topics, int maxInFlight) {
-            return new Options(stage, topics, maxInFlight, Duration.ofSeconds(1), Duration.ofSeconds(30));
+            return new Options(stage, topics, maxInFlight, Duration.ofSeconds(1), Duration.ofSeconds(30), true);
         }
     }
 
@@ -89,6 +93,7 @@ public final class PipelineConsumer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Counter consumed;
     private final Counter deadLettered;
+    private final Counter skipped;
     private volatile boolean running = true;
     private volatile boolean assigned;
     private volatile Throwable failure;
@@ -105,6 +110,8 @@ public final class PipelineConsumer implements AutoCloseable {
         this.handlerFull = handlerFull == null ? () -> false : handlerFull;
         this.consumed = Counter.builder("pipeline.records.consumed").tag("stage", options.stage()).register(metrics);
         this.deadLettered = Counter.builder("pipeline.records.deadlettered").tag("stage", options.stage()).register(metrics);
+        this.skipped = Counter.builder("pipeline.records.skipped").tag("stage", options.stage())
+                .description("Records a stage that does not dead-letter could not take").register(metrics);
         Gauge.builder("pipeline.records.inflight", inFlight, AtomicInteger::get).tag("stage", options.stage()).register(metrics);
         Gauge.builder("pipeline.partitions.paused", paused, Set::size).tag("stage", options.stage()).register(metrics);
     }
@@ -198,6 +205,11 @@ public final class PipelineConsumer implements AutoCloseable {
         }
         stage.whenComplete((ok, error) -> {
             if (error == null) {
+                finish(pending);
+            } else if (!options.deadLetter()) {
+                // another stage reads the same records and dead-letters them; this one only passes over it
+                log.debug("Stage {} skips {}-{}@{}: {}", options.stage(), record.topic(), record.partition(), record.offset(), unwrap(error).toString());
+                skipped.increment();
                 finish(pending);
             } else {
                 // not on the completing thread: that may be a producer's I/O thread, which the send would wait on

@@ -1,5 +1,6 @@
 package dev.crawlocr.writer.sink;
 
+import dev.crawlocr.common.message.BadRecordException;
 import dev.crawlocr.common.message.ImageMeta;
 import dev.crawlocr.writer.pipeline.BatchSink;
 import io.micrometer.core.instrument.Counter;
@@ -11,7 +12,6 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -47,26 +47,26 @@ public final class ImageCopySink implements BatchSink<ImageCopySink.Copy> {
     }
 
     /**
-     * The record's copy, or null for a record without a key or valid metadata: nothing is kept of it, and it is not
-     * dead-lettered here, since the analyzer, which reads the same record, already sends it to the dead-letter topic.
+     * The record's copy. A record without a key or valid metadata is refused; the writer's image stage passes over
+     * refused records, since the analyzer, which reads the same records, dead-letters them.
      */
     @Override
     public Copy decode(ConsumerRecord<byte[], byte[]> record) {
         if (record.key() == null) {
-            return null;
+            throw new BadRecordException("An image record without a key (its content hash)");
         }
         try {
             ImageMeta meta = ImageMeta.fromHeaders(record.headers(), new String(record.key(), StandardCharsets.UTF_8));
             return new Copy(meta, record.value() == null ? new byte[0] : record.value());
         } catch (IllegalArgumentException e) {
-            return null;
+            throw new BadRecordException("Image metadata: " + e.getMessage(), e);
         }
     }
 
     @Override
     public void write(Connection c, List<Copy> batch) throws SQLException {
         Map<String, Copy> distinct = new LinkedHashMap<>();
-        batch.stream().filter(Objects::nonNull).forEach(copy -> distinct.putIfAbsent(copy.meta().crawlId() + '\0' + copy.meta().contentHash(), copy));
+        batch.forEach(copy -> distinct.putIfAbsent(copy.meta().crawlId() + '\0' + copy.meta().contentHash(), copy));
         if (distinct.isEmpty()) {
             return;
         }
