@@ -63,7 +63,8 @@ import org.openqa.selenium.WebElement;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserIT {
     static final String TITLE = "<script>alert(1)</script>\"><img src=x onerror=alert(2)> prices";
-    static final List<String> WORDS = List.of("harbor", "lantern", "meadow");
+    /** Words the generated site never uses, so a search for one finds this image alone. */
+    static final List<String> WORDS = List.of("orchid", "walnut", "glacier");
 
     LocalCluster cluster;
     Postgres pg;
@@ -147,6 +148,13 @@ class ConsoleBrowserIT {
         WebElement img = browser.driver.findElement(By.cssSelector("#ocr-image img"));
         await().atMost(Duration.ofSeconds(10)).until(() -> Boolean.TRUE.equals(
                 browser.driver.executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", img)));
+        WebElement overlay = browser.driver.findElement(By.id("word-boxes"));
+        await("the word boxes laid out over the image").atMost(Duration.ofSeconds(10)).until(() -> {
+            org.openqa.selenium.Rectangle i = img.getRect();
+            org.openqa.selenium.Rectangle o = overlay.getRect();
+            return i.getWidth() > 0 && Math.abs(i.getX() - o.getX()) <= 1 && Math.abs(i.getY() - o.getY()) <= 1
+                    && Math.abs(i.getWidth() - o.getWidth()) <= 1 && Math.abs(i.getHeight() - o.getHeight()) <= 1;
+        });
         long natural = (Long) browser.driver.executeScript("return arguments[0].naturalWidth", img);
         org.openqa.selenium.Rectangle shown = img.getRect();
         double scale = shown.getWidth() / (double) natural;
