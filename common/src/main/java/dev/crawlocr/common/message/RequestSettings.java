@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -38,6 +37,8 @@ public record RequestSettings(Map<String, String> headers, List<String> acceptTy
 
     /** {@code ${secret:NAME}} in a header value. */
     public static final Pattern SECRET = Pattern.compile("\\$\\{secret:([A-Za-z_][A-Za-z0-9_]*)}");
+    /** Where a secret reference starts, well-formed or not. */
+    private static final Pattern SECRET_START = Pattern.compile("\\$\\{secret:");
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /** Headers that belong to the connection or the fetcher, not to a crawl. */
     private static final Set<String> RESERVED = Set.of("host", "content-length", "transfer-encoding", "connection", "upgrade",
@@ -80,11 +81,6 @@ public record RequestSettings(Map<String, String> headers, List<String> acceptTy
         return baseType != null && (baseType.endsWith("/json") || baseType.endsWith("+json"));
     }
 
-    /** The names of the secrets the headers reference, in order of first use. */
-    public List<String> secretNames() {
-        return headers.values().stream().flatMap(v -> SECRET.matcher(v).results().map(r -> r.group(1))).distinct().toList();
-    }
-
     /** True for a valid HTTP header name (an RFC 9110 token). */
     public static boolean isHeaderName(String name) {
         return name != null && TOKEN.matcher(name).matches();
@@ -104,9 +100,7 @@ public record RequestSettings(Map<String, String> headers, List<String> acceptTy
         if (value == null || value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
             throw new IllegalArgumentException("The value of header '" + name + "' in the field 'headers' must be one line of text.");
         }
-        Matcher m = Pattern.compile("\\$\\{secret:").matcher(value);
-        long references = m.results().count();
-        if (references != SECRET.matcher(value).results().count()) {
+        if (SECRET_START.matcher(value).results().count() != SECRET.matcher(value).results().count()) {
             throw new IllegalArgumentException("The value of header '" + name + "' holds a malformed secret reference: write ${secret:NAME},"
                     + " NAME made of letters, digits and '_'.");
         }
