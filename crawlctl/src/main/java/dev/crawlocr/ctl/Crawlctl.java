@@ -6,6 +6,7 @@ import dev.crawlocr.localcluster.LocalClusterException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +18,8 @@ import picocli.CommandLine.Option;
         subcommands = {CrawlCommand.class, StatusCommand.class, TailCommand.class, SearchCommand.class, UrlCommand.class, ExportCommand.class, ConsoleCommand.class,
                 ClusterCommand.class, DemoCommand.class, DemoSiteCommand.class, DemoApiCommand.class, CommandLine.HelpCommand.class})
 public final class Crawlctl {
+    /** The database role crawlctl and the console read as; the writer's migration V11 creates it. */
+    static final String READER_ROLE = "crawlocr_reader";
 
     @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
             description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE})", scope = CommandLine.ScopeType.INHERIT)
@@ -38,15 +41,39 @@ public final class Crawlctl {
         return new CommonConfig(bootstrapServers, true, 24, 10 << 20, 0, "crawlctl");
     }
 
-    /** A read-only connection to the writer's database. */
+    /**
+     * A connection to the writer's database that reads as {@link #READER_ROLE}, which may read every table and write
+     * none, in read-only transactions.
+     */
     Connection db() {
-        try {
-            Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword);
+        Connection c = connect();
+        try (Statement st = c.createStatement()) {
+            st.execute("SET ROLE " + READER_ROLE);
             c.setReadOnly(true);
             return c;
         } catch (SQLException e) {
+            close(c);
+            throw new UserError("Cannot read " + dbUrl + " as the role " + READER_ROLE + ": " + e.getMessage() + ". The writer creates"
+                    + " the role when it migrates the database, if its user may create roles; otherwise an administrator runs"
+                    + " 'CREATE ROLE " + READER_ROLE + " NOLOGIN', starts the writer, and runs 'GRANT " + READER_ROLE + " TO " + dbUser + "'", e);
+        }
+    }
+
+    /** A connection to the database server as --db-user, for what must work before the writer has migrated. */
+    Connection connect() {
+        try {
+            return DriverManager.getConnection(dbUrl, dbUser, dbPassword);
+        } catch (SQLException e) {
             throw new UserError("Cannot connect to PostgreSQL at " + dbUrl + " as " + dbUser + ": " + e.getMessage()
                     + " (start it, or pass --db-url/--db-user/--db-password)", e);
+        }
+    }
+
+    private static void close(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // the connection is given up either way
         }
     }
 

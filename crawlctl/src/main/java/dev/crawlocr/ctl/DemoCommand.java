@@ -58,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         root.dbUrl = demoDatabase();
-        try (Connection ignored = root.db()) {
+        try (Connection ignored = root.connect()) {
             System.out.println("PostgreSQL reachable at " + root.dbUrl);
         }
         LocalCluster cluster = new LocalCluster(dir, home);

@@ -54,7 +54,8 @@ import org.junit.jupiter.api.Test;
  * The web console over rows the real writer stored: a fetcher, an analyzer and a writer crawl a local site whose
  * titles, text, image text and URLs carry markup; every route answers with its content and none shows that markup
  * raw; the event stream sends events; a stop needs the form's token and the console's origin; a token, when set, is
- * required; a console on a non-loopback address refuses to start without one.
+ * required; a console on a non-loopback address refuses to start without one. The console logs in as a role that may
+ * only read, and crawlctl reads as the role crawlocr_reader whatever its login.
  */
 class ConsoleIT {
     private static final String SCRIPT = "<script>alert(1)</script>";
@@ -121,7 +122,14 @@ class ConsoleIT {
             await().atMost(60, TimeUnit.SECONDS).until(() -> query(dbUrl, pg, "SELECT state FROM crawls WHERE id = '" + slow + "'").equals(List.of("RUNNING")));
             String hash = query(dbUrl, pg, "SELECT content_hash FROM ocr_results WHERE crawl_id = '" + id + "'").get(0);
 
-            List<String> consoleArgs = new ArrayList<>(ctl);
+            // The console logs in as a role that may only read (a member of crawlocr_reader, which the writer's
+            // migration made): every page below is read with no more than that.
+            String reader = "console_reader_" + System.nanoTime();
+            execute(dbUrl, pg, "CREATE ROLE " + reader + " LOGIN PASSWORD 'reader-pw' IN ROLE crawlocr_reader");
+            assertThatThrownBy(() -> execute(dbUrl, reader, "reader-pw", "UPDATE crawls SET state = 'STOPPED' WHERE id = '" + slow + "'"))
+                    .hasMessageContaining("permission denied for table crawls");
+            List<String> consoleArgs = new ArrayList<>(List.of("--bootstrap-servers=" + bootstrap, "--db-url=" + dbUrl, "--db-user=" + reader,
+                    "--db-password=reader-pw"));
             consoleArgs.addAll(List.of("console", "--port", "0"));
             try (ConsoleServer console = Crawlctl.console(consoleArgs.toArray(String[]::new))) {
                 String root = "http://127.0.0.1:" + console.port();
@@ -225,6 +233,16 @@ class ConsoleIT {
                 assertThat(get(root + "/crawls/" + id, "Authorization", "Bearer s3cret-token").statusCode()).isEqualTo(200);
                 assertThat(get(root + "/crawls/" + id, "Authorization", "Bearer nope").statusCode()).isEqualTo(401);
             }
+            // crawlctl reads as crawlocr_reader even when it logs in as the database's owner: without the role's
+            // grant on a table, it cannot read that table.
+            execute(dbUrl, pg, "REVOKE SELECT ON crawls FROM crawlocr_reader");
+            CrawlctlIT.Result denied = crawlctl(args(ctl, "status", id));
+            assertThat(denied.exitCode()).isEqualTo(1);
+            assertThat(denied.err()).contains("permission denied for table crawls");
+            execute(dbUrl, pg, "GRANT SELECT ON crawls TO crawlocr_reader");
+            assertThat(crawlctl(args(ctl, "status", id)).exitCode()).isZero();
+            execute(dbUrl, pg, "DROP ROLE " + reader);
+
             List<String> open = new ArrayList<>(ctl);
             open.addAll(List.of("console", "--port", "0", "--bind", "0.0.0.0"));
             assertThatThrownBy(() -> Crawlctl.console(open.toArray(String[]::new))).hasMessageContaining("not a loopback address")
@@ -280,6 +298,16 @@ class ConsoleIT {
             }).get(30, TimeUnit.SECONDS);
         }
         return events;
+    }
+
+    private static void execute(String dbUrl, Postgres pg, String sql) throws Exception {
+        execute(dbUrl, pg.user(), pg.password(), sql);
+    }
+
+    private static void execute(String dbUrl, String user, String password, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(dbUrl, user, password); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     private static List<String> query(String dbUrl, Postgres pg, String sql) throws Exception {
