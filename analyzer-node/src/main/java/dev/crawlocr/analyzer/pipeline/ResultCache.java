@@ -8,13 +8,14 @@ import java.util.Optional;
 /**
  * Successful analyses by crawl, content hash and settings, so an image already read in a crawl is not read again
  * (the same picture linked from many pages, or redelivered after a rebalance). Bounded (least recently used
- * entries are evicted); size 0 disables it. Thread-safe.
+ * entries are evicted, on the writing thread, so the bound holds at once rather than when a pool thread gets to it);
+ * size 0 disables it. Thread-safe.
  */
 public final class ResultCache {
     private final Cache<String, Analysis> cache;
 
     public ResultCache(int maxEntries) {
-        this.cache = maxEntries == 0 ? null : Caffeine.newBuilder().maximumSize(maxEntries).build();
+        this.cache = maxEntries == 0 ? null : Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
     }
 
     public Optional<Analysis> get(String crawlId, String contentHash, ResolvedSettings settings) {
