@@ -94,7 +94,7 @@ class CrawlGateTest {
         gate.overloaded(300);
         gate.overloaded(0);
         assertThat(gate.factor()).as("halved once within a second").isCloseTo(0.5, within(0.01));
-        long soon = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        long soon = overloadedAt + TimeUnit.MILLISECONDS.toNanos(100); // before the Retry-After ends, however late this thread runs
         assertThat(gate.acquire(100, soon)).isNull();
         assertThat(gate.deferredPast(soon)).isTrue();
         try (CrawlGate.Permit p = gate.acquire(100, FAR)) {
