@@ -59,7 +59,8 @@ public final class Engines implements AutoCloseable {
         return job;
     }
 
-    static CrawlScope withoutSitemaps(CrawlScope s) {
+    /** {@code s} with sitemaps off. */
+    public static CrawlScope withoutSitemaps(CrawlScope s) {
         return new CrawlScope(s.allowedHosts(), s.allowedDomains(), s.includePatterns(), s.excludePatterns(), s.maxDepth(), s.maxPagesPerHost(),
                 s.maxPages(), s.deniedExtensions(), s.fetchImages(), s.maxOutlinks(), s.followLinks(), false);
     }
