@@ -3,6 +3,7 @@ package dev.crawlocr.fetcher.task;
 import dev.crawlocr.common.Hashes;
 import dev.crawlocr.common.Urls;
 import dev.crawlocr.common.message.CrawlJob;
+import dev.crawlocr.common.message.DiscoveredUrls;
 import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.FetchTask;
@@ -220,7 +221,7 @@ public final class TaskRunner {
         if (read.read().isEmpty()) {
             return page;
         }
-        List<dev.crawlocr.common.message.DiscoveredUrls> discovered = new ArrayList<>(page.discovered());
+        List<DiscoveredUrls> discovered = new ArrayList<>(page.discovered());
         discovered.addAll(read.discovered());
         return new Outcome(page.result().withSitemaps(read.read()), discovered, page.images());
     }
