@@ -151,6 +151,26 @@ class SitemapReadingTest {
     }
 
     @Test
+    void aSameHostRedirectIsFollowedAndASitemapOverTheByteCapIsMalformedNamingTheSetting() throws Exception {
+        engines = new Engines(Map.of("FETCHER_SITEMAP_MAX_BYTES", "1KB"));
+        serveSite("User-agent: *\nSitemap: " + site.url("/old-map.txt") + "\nSitemap: " + site.url("/moved-away.xml") + "\n");
+        site.route("/old-map.txt", TestSite.redirect(301, "/maps/more.txt"));
+        site.route("/moved-away.xml", TestSite.redirect(301, "http://elsewhere.example/sitemap.xml"));
+        site.route("/sitemap.xml", ex -> TestSite.send(ex, 200, "text/plain", (site.url("/deep/1.html") + "\n").repeat(100)));
+
+        Outcome o = fetchSeed("c4", CrawlScope.defaults());
+
+        Map<String, SitemapRead> read = byPath(o, site);
+        assertThat(read.get("/old-map.txt")).isEqualTo(new SitemapRead(site.url("/old-map.txt"), Status.READ, 2, 1, null));
+        assertThat(read.get("/moved-away.xml").status()).isEqualTo(Status.ERROR);
+        assertThat(read.get("/moved-away.xml").reason()).isEqualTo("HTTP 301 redirect off the seed's host not followed: "
+                + "http://elsewhere.example/sitemap.xml");
+        assertThat(read.get("/sitemap.xml")).isEqualTo(new SitemapRead(site.url("/sitemap.xml"), Status.MALFORMED, 0, 0,
+                "larger than FETCHER_SITEMAP_MAX_BYTES (1024 bytes)"));
+        assertThat(fromSitemaps(o)).extracting(DiscoveredUrls.Link::url).containsExactly(site.url("/deep/3.html"));
+    }
+
+    @Test
     void noSitemapIsAskedForWithoutSitemapsOrWithoutFollowingLinks() throws Exception {
         engines = new Engines();
         serveSite("User-agent: *\nSitemap: " + site.url("/maps/index.xml") + "\n");
