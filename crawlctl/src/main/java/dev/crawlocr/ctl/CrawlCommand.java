@@ -121,6 +121,10 @@ final class CrawlCommand {
         int maxOutlinks;
         @Option(names = "--no-images", description = "Do not fetch or OCR images")
         boolean noImages;
+        @Option(names = "--sitemaps", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Read the seeds' hosts' sitemaps (robots.txt Sitemap: lines and /sitemap.xml) for more pages (default);"
+                        + " --no-sitemaps follows links only. Never with --follow none or --max-depth 0")
+        boolean sitemaps;
         @Option(names = "--delay", defaultValue = "1s", converter = DurationConverter.class, description = "Minimum delay between requests to one host (default ${DEFAULT-VALUE})")
         Duration delay;
         @Option(names = "--max-connections-per-host", defaultValue = "1", description = "Concurrent requests per host (default ${DEFAULT-VALUE})")
@@ -204,7 +208,7 @@ final class CrawlCommand {
             }
             try {
                 CrawlScope scope = new CrawlScope(allowHosts, allowDomains, include, exclude, maxDepth, maxPagesPerHost, maxPages, null,
-                        !noImages, maxOutlinks, followLinks);
+                        !noImages, maxOutlinks, followLinks, sitemaps);
                 Politeness politeness = new Politeness(delay.toMillis(), maxConnections, perMinute, maxRequests,
                         recrawl == null ? 0 : recrawl.toSeconds(), crawlRate, crawlConnections);
                 RequestSettings request = new RequestSettings(parseHeaders(), accept, bodyMaxBytes, ignoreRobots);

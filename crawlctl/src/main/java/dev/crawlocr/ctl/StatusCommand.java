@@ -79,10 +79,12 @@ final class StatusCommand implements Callable<Integer> {
      *                    the crawl runs, else over the crawl
      * @param dropped     links its pages did not follow, summed over its pages by the fetcher's category ("outlink-cap",
      *                    "trap", "host", ...), and {@link #ROBOTS}: its URLs that robots.txt disallowed
+     * @param sources     its URLs by how they were discovered: seed, link, sitemap
+     * @param sitemaps    the sitemaps its fetchers read, in URL order
      */
     record CrawlStatus(String id, String state, Map<String, Long> urls, long pages, long images, long ocrOk, long ocrFailed, long pagesLastMinute,
                        long maxRequests, long requestsCharged, double crawlRate, int crawlConnections, double responseRate,
-                       Map<String, Long> dropped) {
+                       Map<String, Long> dropped, Map<String, Long> sources, List<Sitemap> sitemaps) {
         long total() {
             return urls.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -91,6 +93,13 @@ final class StatusCommand implements Callable<Integer> {
             return urls.getOrDefault("QUEUED", 0L) + urls.getOrDefault("LEASED", 0L);
         }
     }
+
+    /** One row of {@code sitemaps}: a sitemap a seed's fetch read, what came of it, and the URLs it listed and gave. */
+    record Sitemap(String url, String status, int found, int accepted, String reason) {
+    }
+
+    /** Sitemap rows {@link #render} lists one by one; the rest are only counted. */
+    static final int SITEMAPS_LISTED = 10;
 
     @Override
     public Integer call() throws Exception {
@@ -143,7 +152,7 @@ final class StatusCommand implements Callable<Integer> {
                 while (rs.next()) {
                     out.add(new CrawlStatus(rs.getString(1), rs.getString(2), urlCounts(db, rs.getString(1)), rs.getLong(3), rs.getLong(4),
                             rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getDouble(10), rs.getInt(11),
-                            rs.getDouble(12), droppedLinks(db, rs.getString(1))));
+                            rs.getDouble(12), droppedLinks(db, rs.getString(1)), sources(db, rs.getString(1)), sitemaps(db, rs.getString(1))));
                 }
             }
         }
@@ -152,6 +161,55 @@ final class StatusCommand implements Callable<Integer> {
 
     private static Map<String, Long> urlCounts(Connection db, String crawl) throws SQLException {
         return counts(db, "SELECT status, count(*) FROM urls WHERE crawl_id = ? GROUP BY status ORDER BY status", crawl);
+    }
+
+    private static Map<String, Long> sources(Connection db, String crawl) throws SQLException {
+        return counts(db, """
+                SELECT coalesce(discovery, 'unknown'), count(*) FROM urls WHERE crawl_id = ? GROUP BY 1
+                ORDER BY array_position(ARRAY['seed', 'link', 'sitemap'], coalesce(discovery, 'unknown'))""", crawl);
+    }
+
+    private static List<Sitemap> sitemaps(Connection db, String crawl) throws SQLException {
+        List<Sitemap> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT url, status, found, accepted, reason FROM sitemaps WHERE crawl_id = ? ORDER BY url")) {
+            ps.setString(1, crawl);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Sitemap(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * "found    seed 1  link 12  sitemap 30", then "sitemaps 3: READ 2 ABSENT 1; 42 URLs listed, 30 taken" and a line
+     * per sitemap (the first {@value #SITEMAPS_LISTED}); "" for a crawl without URLs or sitemaps.
+     */
+    static String sourcesLines(CrawlStatus c) {
+        StringBuilder b = new StringBuilder();
+        if (!c.sources().isEmpty()) {
+            b.append("  found   ");
+            c.sources().forEach((k, v) -> b.append(' ').append(k).append(' ').append(v).append(' '));
+            b.setLength(b.length() - 1);
+            b.append('\n');
+        }
+        if (c.sitemaps().isEmpty()) {
+            return b.toString();
+        }
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        c.sitemaps().forEach(s -> byStatus.merge(s.status(), 1L, Long::sum));
+        b.append("  sitemaps ").append(c.sitemaps().size()).append(':');
+        byStatus.forEach((k, v) -> b.append(' ').append(k).append(' ').append(v));
+        b.append(String.format(Locale.ROOT, "; %,d URLs listed, %,d taken%n", c.sitemaps().stream().mapToLong(Sitemap::found).sum(),
+                c.sitemaps().stream().mapToLong(Sitemap::accepted).sum()));
+        c.sitemaps().stream().limit(SITEMAPS_LISTED).forEach(s -> b.append(String.format(Locale.ROOT, "    %-9s %s  %d listed, %d taken%s%n",
+                s.status(), s.url(), s.found(), s.accepted(), s.reason() == null ? "" : " (" + s.reason() + ")")));
+        if (c.sitemaps().size() > SITEMAPS_LISTED) {
+            b.append("    ... and ").append(c.sitemaps().size() - SITEMAPS_LISTED).append(" more\n");
+        }
+        return b.toString();
     }
 
     /** The crawl's pages' dropped links by category, and its URLs robots.txt disallowed (the fetcher's DENIED reason). */
@@ -209,6 +267,7 @@ final class StatusCommand implements Callable<Integer> {
         b.append("  stored   pages ").append(c.pages()).append("  images ").append(c.images()).append("  ocr ").append(c.ocrOk())
                 .append(c.ocrFailed() > 0 ? "  ocr failed " + c.ocrFailed() : "").append('\n');
         b.append(droppedLine(c.dropped()));
+        b.append(sourcesLines(c));
         b.append("  rate     ").append(c.pagesLastMinute()).append(" fetch outcomes in the last minute\n");
         if (c.crawlRate() > 0 || c.crawlConnections() > 0) {
             b.append(contractLine(c));

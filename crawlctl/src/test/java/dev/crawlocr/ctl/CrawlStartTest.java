@@ -49,6 +49,15 @@ class CrawlStartTest {
     }
 
     @Test
+    void sitemapsAreReadUnlessSwitchedOffOrLinksAreNotFollowed() {
+        assertThat(job("--seed", "http://a.example/").scope().readsSitemaps()).isTrue();
+        assertThat(job("--seed", "http://a.example/", "--sitemaps").scope().sitemaps()).isTrue();
+        assertThat(job("--seed", "http://a.example/", "--no-sitemaps").scope().sitemaps()).isFalse();
+        assertThat(job("--seed", "http://a.example/", "--follow", "none").scope().readsSitemaps()).isFalse();
+        assertThat(job("--seed", "http://a.example/", "--max-depth", "0").scope().readsSitemaps()).isFalse();
+    }
+
+    @Test
     void mistakesAreRefusedWithWhatToDoInstead() {
         assertThatThrownBy(() -> job()).isInstanceOf(UserError.class).hasMessageContaining("--seed").hasMessageContaining("--urls");
         assertThatThrownBy(() -> job("--seed", "http://a.example/", "--urls", "x.txt")).hasMessageContaining("not both");

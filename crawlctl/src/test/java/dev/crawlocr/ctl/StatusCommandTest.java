@@ -2,6 +2,8 @@ package dev.crawlocr.ctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -24,10 +26,33 @@ class StatusCommandTest {
 
     @Test
     void theContractLineComparesTheResponseRateWithTheContract() {
-        StatusCommand.CrawlStatus running = new StatusCommand.CrawlStatus("c", "RUNNING", Map.of(), 0, 0, 0, 0, 0, 0, 0, 50, 8, 48.6, Map.of());
+        StatusCommand.CrawlStatus running = new StatusCommand.CrawlStatus("c", "RUNNING", Map.of(), 0, 0, 0, 0, 0, 0, 0, 50, 8, 48.6, Map.of(),
+                Map.of(), List.of());
         assertThat(StatusCommand.contractLine(running))
                 .isEqualTo("  contract 50.00/s and 8 connections across its hosts; last 10 s: 48.6 responses/s, 97% of the rate\n");
-        StatusCommand.CrawlStatus done = new StatusCommand.CrawlStatus("c", "FINISHED", Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 1, 3.0, Map.of());
+        StatusCommand.CrawlStatus done = new StatusCommand.CrawlStatus("c", "FINISHED", Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 1, 3.0, Map.of(),
+                Map.of(), List.of());
         assertThat(StatusCommand.contractLine(done)).isEqualTo("  contract 1 connection across its hosts; over the crawl: 3.0 responses/s\n");
+    }
+
+    @Test
+    void theFoundLinesCountUrlsBySourceAndListTheSitemapsRead() {
+        Map<String, Long> sources = new LinkedHashMap<>();
+        sources.put("seed", 1L);
+        sources.put("link", 12L);
+        sources.put("sitemap", 30L);
+        StatusCommand.CrawlStatus c = new StatusCommand.CrawlStatus("c", "FINISHED", Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), sources,
+                List.of(new StatusCommand.Sitemap("http://a.example/maps/index.xml", "READ", 2, 0, null),
+                        new StatusCommand.Sitemap("http://a.example/maps/pages.xml.gz", "READ", 40, 30, "dropped host 10"),
+                        new StatusCommand.Sitemap("http://a.example/sitemap.xml", "ABSENT", 0, 0, "HTTP 404")));
+        assertThat(StatusCommand.sourcesLines(c)).isEqualTo("""
+                  found    seed 1  link 12  sitemap 30
+                  sitemaps 3: READ 2 ABSENT 1; 42 URLs listed, 30 taken
+                    READ      http://a.example/maps/index.xml  2 listed, 0 taken
+                    READ      http://a.example/maps/pages.xml.gz  40 listed, 30 taken (dropped host 10)
+                    ABSENT    http://a.example/sitemap.xml  0 listed, 0 taken (HTTP 404)
+                """);
+        assertThat(StatusCommand.sourcesLines(new StatusCommand.CrawlStatus("c", "FINISHED", Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(),
+                Map.of(), List.of()))).isEmpty();
     }
 }

@@ -13,6 +13,7 @@ import dev.crawlocr.fetcher.outcome.Outcome;
 import dev.crawlocr.fetcher.parse.PageParser;
 import dev.crawlocr.fetcher.politeness.PoliteRequests;
 import dev.crawlocr.fetcher.robots.RobotsCache;
+import dev.crawlocr.fetcher.sitemap.SitemapReader;
 import dev.crawlocr.fetcher.task.Redirects;
 import dev.crawlocr.fetcher.task.Secrets;
 import dev.crawlocr.fetcher.task.TaskRunner;
@@ -27,7 +28,7 @@ import java.util.function.Function;
 
 /**
  * The fetcher without Kafka: a task in, its {@link Outcome} out, with every rule applied (politeness, robots,
- * SSRF guard, scope, caps). The node feeds it from the frontier consumer; tests drive it directly. Thread-safe.
+ * SSRF guard, scope, caps), a seed's host's sitemaps read. The node feeds it from the frontier consumer; tests drive it directly. Thread-safe.
  */
 public final class FetchEngine implements AutoCloseable {
     private final HttpFetcher http;
@@ -47,14 +48,15 @@ public final class FetchEngine implements AutoCloseable {
         PoliteRequests requests = new PoliteRequests(http, config.maxInflight(), config.unreachableCooldown(), metrics);
         ContentHandler.Settings contentSettings = new ContentHandler.Settings(config.pageContentTypes(), config.imageContentTypes(),
                 config.imageMaxBytes());
+        LinkSelector links = new LinkSelector(urls, traps, config.maxOutlinks());
         ContentHandler content = new ContentHandler(contentSettings, new PageParser(config.textMaxChars(), config.imageMaxBytes()),
-                new LinkSelector(urls, traps, config.maxOutlinks()), crawls, metrics);
+                links, crawls, metrics);
         Redirects redirects = new Redirects(urls, traps, crawls, new GuardedDnsResolver(guard), config.maxRedirects(), metrics);
         TaskRunner.Settings taskSettings = new TaskRunner.Settings(config.politenessOverride(), config.minDelayOverride(),
                 config.crawlDelayMax(), config.crawlDelayOverCap(), config.pageMaxBytes(), config.imageMaxBytes(),
-                config.maxRetries(), config.retryBackoff(), config.retryAfterMax());
+                config.maxRetries(), config.retryBackoff(), config.retryAfterMax(), config.sitemaps().maxBytes());
         TaskRunner runner = new TaskRunner(taskSettings, new Secrets(config.secretsDir(), System.getenv()), requests, robots, content,
-                redirects, urls);
+                redirects, urls, new SitemapReader(config.sitemaps(), links, crawls, urls, metrics));
         queues = new HostQueues(config.queueMax(), config.hostQueueMax(), (task, job, gate, crawlGate, handedBack) -> {
             Outcome outcome = runner.run(task, job, gate, crawlGate, handedBack);
             metrics.result(task.kind(), outcome.result().status());

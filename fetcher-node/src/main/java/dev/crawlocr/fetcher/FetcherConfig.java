@@ -12,6 +12,7 @@ import dev.crawlocr.common.config.Config;
 import dev.crawlocr.common.config.ConfigDef;
 import dev.crawlocr.fetcher.http.Cidr;
 import dev.crawlocr.fetcher.politeness.HostGate;
+import dev.crawlocr.fetcher.sitemap.SitemapLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.List;
  * @param unreachableCooldown  how long a host that stopped answering gets no requests (its queued tasks end at once)
  * @param politenessOverride   when true, every crawl's per-host delay is replaced by {@code minDelayOverride}
  * @param secretsDir           where the secrets that crawls' headers reference are files named after them
+ * @param sitemaps             limits on reading the seeds' hosts' sitemaps
  */
 public record FetcherConfig(
         CommonConfig common,
@@ -65,7 +67,8 @@ public record FetcherConfig(
         Duration jobWait,
         boolean politenessOverride,
         Duration minDelayOverride,
-        Path secretsDir) {
+        Path secretsDir,
+        SitemapLimits sitemaps) {
 
     public static final ConfigDef DEF = new ConfigDef().include(CommonConfig.DEF)
             .define("FETCHER_USER_AGENT", STRING, "crawlocr-fetcher/0.1 (+https://crawlocr.dev/bot)",
@@ -117,7 +120,17 @@ public record FetcherConfig(
                     "Per-host delay used when FETCHER_POLITENESS_OVERRIDE is true")
             .define("FETCHER_SECRETS_DIR", STRING, "/run/secrets",
                     "Directory of the secrets that crawls' headers reference as ${secret:NAME}: the file NAME holds the value; a secret "
-                    + "without a file is read from the environment variable CRAWLOCR_SECRET_NAME");
+                    + "without a file is read from the environment variable CRAWLOCR_SECRET_NAME")
+            .define("FETCHER_SITEMAP_MAX_BYTES", BYTES, "50MB", ConfigDef.between(1024, 1L << 30), "between 1KB and 1GB",
+                    "Largest sitemap read (after decompression, gzip included); a larger one is recorded as malformed")
+            .define("FETCHER_SITEMAP_MAX_URLS", INT, "50000", ConfigDef.between(1, 1_000_000), "between 1 and 1000000",
+                    "URLs taken from one sitemap, or sitemaps from one sitemap index; the rest are not followed")
+            .define("FETCHER_SITEMAP_MAX_PER_HOST", INT, "1000", ConfigDef.between(0, 10_000_000), "between 0 and 10000000",
+                    "Page URLs emitted from the sitemaps of one host per crawl; 0 reads no sitemaps")
+            .define("FETCHER_SITEMAP_MAX_PER_CRAWL", INT, "10000", ConfigDef.between(0, 100_000_000), "between 0 and 100000000",
+                    "Page URLs emitted from sitemaps per crawl, counted by each fetcher node; 0 reads no sitemaps")
+            .define("FETCHER_SITEMAP_MAX_NESTING", INT, "2", ConfigDef.between(0, 10), "between 0 and 10",
+                    "Levels of sitemap indexes followed below a robots.txt or /sitemap.xml sitemap");
 
     /** The configuration {@code c} holds ({@code c} from {@code DEF.parse(env, args)}). */
     public static FetcherConfig from(Config c) {
@@ -134,7 +147,10 @@ public record FetcherConfig(
                 c.duration("FETCHER_CRAWL_DELAY_MAX"), c.string("FETCHER_CRAWL_DELAY_OVER_CAP"),
                 c.integer("FETCHER_URL_MAX_LENGTH"), c.integer("FETCHER_URL_MAX_REPEATED_SEGMENTS"), c.integer("FETCHER_MAX_OUTLINKS"),
                 c.list("FETCHER_TRACKING_PARAMS"), c.duration("FETCHER_JOB_WAIT"),
-                c.bool("FETCHER_POLITENESS_OVERRIDE"), c.duration("FETCHER_MIN_DELAY_OVERRIDE"), Path.of(c.string("FETCHER_SECRETS_DIR")));
+                c.bool("FETCHER_POLITENESS_OVERRIDE"), c.duration("FETCHER_MIN_DELAY_OVERRIDE"), Path.of(c.string("FETCHER_SECRETS_DIR")),
+                new SitemapLimits(c.bytes("FETCHER_SITEMAP_MAX_BYTES"), c.integer("FETCHER_SITEMAP_MAX_URLS"),
+                        c.integer("FETCHER_SITEMAP_MAX_PER_HOST"), c.integer("FETCHER_SITEMAP_MAX_PER_CRAWL"),
+                        c.integer("FETCHER_SITEMAP_MAX_NESTING")));
     }
 
     @SuppressWarnings("unchecked")

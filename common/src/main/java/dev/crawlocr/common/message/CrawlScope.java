@@ -20,6 +20,9 @@ import java.util.List;
  *                         the fetcher node's {@code FETCHER_MAX_OUTLINKS} (1,000 unless configured); default 0
  * @param followLinks      false to fetch exactly the seeds or the listed URLs: no link or image of a page is
  *                         followed (they are counted as dropped by {@code follow-none}); default true
+ * @param sitemaps         whether the seeds' hosts' sitemaps (robots.txt {@code Sitemap:} lines and {@code /sitemap.xml})
+ *                         are read for more pages; only when links are followed and {@code maxDepth} is above 0;
+ *                         default true
  */
 public record CrawlScope(
         List<String> allowedHosts,
@@ -32,7 +35,8 @@ public record CrawlScope(
         List<String> deniedExtensions,
         boolean fetchImages,
         int maxOutlinks,
-        boolean followLinks) {
+        boolean followLinks,
+        boolean sitemaps) {
 
     public static final List<String> DEFAULT_DENIED_EXTENSIONS = List.of(
             "zip", "gz", "tgz", "bz2", "xz", "7z", "rar", "tar", "exe", "msi", "dmg", "iso", "bin", "apk",
@@ -51,8 +55,21 @@ public record CrawlScope(
         Check.atLeast(maxOutlinks, 0, "maxOutlinks");
     }
 
+    /** A scope that reads sitemaps. */
+    public CrawlScope(List<String> allowedHosts, List<String> allowedDomains, List<String> includePatterns, List<String> excludePatterns,
+                      int maxDepth, long maxPagesPerHost, long maxPages, List<String> deniedExtensions, boolean fetchImages, int maxOutlinks,
+                      boolean followLinks) {
+        this(allowedHosts, allowedDomains, includePatterns, excludePatterns, maxDepth, maxPagesPerHost, maxPages, deniedExtensions,
+                fetchImages, maxOutlinks, followLinks, true);
+    }
+
+    /** True when the crawl reads sitemaps: asked to, and following links beyond the seeds. */
+    public boolean readsSitemaps() {
+        return sitemaps && followLinks && maxDepth > 0;
+    }
+
     /** The scope of a crawl that sets none; absent JSON fields take their values from it. */
     public static CrawlScope defaults() {
-        return new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, null, true, 0, true);
+        return new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, null, true, 0, true, true);
     }
 }

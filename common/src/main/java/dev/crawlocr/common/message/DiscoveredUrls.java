@@ -15,9 +15,12 @@ import java.util.List;
  * @param part        which of that fetch's {@link FetchResult#linkRecords} records this is, from 0; or, in a URL
  *                    list, which of the list's records; default 0
  * @param list        true for a record of the crawl's URL list ({@link CrawlJob#listRecords()}); default false
+ * @param via         how its URLs were found; default (also for null) {@link Discovery#SEED} without a
+ *                    {@code sourceUrl}, else {@link Discovery#LINK}. {@link Discovery#SITEMAP} URLs name as
+ *                    {@code sourceUrl} the page whose fetch read the sitemap
  */
 public record DiscoveredUrls(int schema, String crawlId, String host, String sourceUrl, List<Link> urls, long fetchedAtMs, int part,
-                             boolean list) {
+                             boolean list, Discovery via) {
 
     public static final int SCHEMA = 1;
 
@@ -42,15 +45,22 @@ public record DiscoveredUrls(int schema, String crawlId, String host, String sou
         Check.text(host, "host");
         urls = Check.list(urls);
         Check.atLeast(part, 0, "part");
+        via = via != null ? via : sourceUrl == null ? Discovery.SEED : Discovery.LINK;
+    }
+
+    /** A record whose {@link #via} follows from {@code sourceUrl}: seeds without one, links with one. */
+    public DiscoveredUrls(int schema, String crawlId, String host, String sourceUrl, List<Link> urls, long fetchedAtMs, int part,
+                          boolean list) {
+        this(schema, crawlId, host, sourceUrl, urls, fetchedAtMs, part, list, null);
     }
 
     /** URLs not yet tied to a fetch's records: seeds, or a page's links before {@code Emitter} numbers them. */
     public DiscoveredUrls(int schema, String crawlId, String host, String sourceUrl, List<Link> urls) {
-        this(schema, crawlId, host, sourceUrl, urls, 0, 0, false);
+        this(schema, crawlId, host, sourceUrl, urls, 0, 0, false, null);
     }
 
     /** Record {@code part} of a crawl's URL list. */
     public static DiscoveredUrls listPart(String crawlId, String host, List<Link> urls, int part) {
-        return new DiscoveredUrls(SCHEMA, crawlId, host, null, urls, 0, part, true);
+        return new DiscoveredUrls(SCHEMA, crawlId, host, null, urls, 0, part, true, Discovery.SEED);
     }
 }

@@ -42,6 +42,8 @@ import java.util.Map;
  *                      crawl is not complete until all of them are registered; default 0
  * @param leaseUntilMs  the task's {@link FetchTask#leaseUntilMs}, echoed so the writer can tell the task's own lease
  *                      from a newer one when the task is RETURNED; default 0 (unknown)
+ * @param sitemaps      the sitemaps this fetch read for its host (a seed's fetch in a crawl that reads sitemaps), in
+ *                      the order read; default (also for null) empty
  */
 public record FetchResult(
         int schema,
@@ -68,7 +70,8 @@ public record FetchResult(
         int requests,
         int maxRequests,
         int linkRecords,
-        long leaseUntilMs) {
+        long leaseUntilMs,
+        List<SitemapRead> sitemaps) {
 
     public static final int SCHEMA = 1;
 
@@ -84,20 +87,38 @@ public record FetchResult(
         Check.atLeast(requests, 0, "requests");
         Check.atLeast(maxRequests, 0, "maxRequests");
         Check.atLeast(linkRecords, 0, "linkRecords");
+        sitemaps = Check.list(sitemaps);
+    }
+
+    /** A result that read no sitemaps. */
+    public FetchResult(int schema, String crawlId, String url, UrlKind kind, int depth, FetchStatus status, String reason, String finalUrl,
+                       int httpStatus, String contentType, String title, String text, boolean truncated, String contentHash, long bytes,
+                       int outlinkCount, Map<String, Integer> droppedLinks, List<String> imageUrls, String redirectTo, long fetchedAtMs,
+                       long fetchMs, int requests, int maxRequests, int linkRecords, long leaseUntilMs) {
+        this(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text, truncated, contentHash, bytes,
+                outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests, maxRequests, linkRecords, leaseUntilMs,
+                List.of());
     }
 
     /** This result of {@code task}, which sent {@code sent} requests: its allowance and lease are echoed. */
     public FetchResult forTask(FetchTask task, int sent) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
                 truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, sent, task.maxRequests(),
-                linkRecords, task.leaseUntilMs());
+                linkRecords, task.leaseUntilMs(), sitemaps);
     }
 
     /** This result with the number of link records sent before it. */
     public FetchResult withLinkRecords(int records) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
                 truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests,
-                maxRequests, records, leaseUntilMs);
+                maxRequests, records, leaseUntilMs, sitemaps);
+    }
+
+    /** This result with the sitemaps its fetch read. */
+    public FetchResult withSitemaps(List<SitemapRead> read) {
+        return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
+                truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests,
+                maxRequests, linkRecords, leaseUntilMs, read);
     }
 
     /** An outcome without content: an error, a denial or a redirect. */

@@ -51,7 +51,7 @@ class MessageDefaultsTest {
             CrawlJob.class, Set.of("schema", "crawlId", "state", "createdAt"),
             DiscoveredUrls.class, Set.of("schema", "crawlId", "host", "urls.url", "urls.kind"),
             FetchTask.class, Set.of("schema", "crawlId", "url", "host", "kind", "attempt"),
-            FetchResult.class, Set.of("schema", "crawlId", "url", "kind", "status"),
+            FetchResult.class, Set.of("schema", "crawlId", "url", "kind", "status", "sitemaps.url", "sitemaps.status"),
             OcrResult.class, Set.of("schema", "crawlId", "contentHash", "status"),
             CrawlEvent.class, Set.of("schema", "crawlId", "type"));
 
@@ -148,6 +148,19 @@ class MessageDefaultsTest {
     }
 
     /** Adds every field of {@code node} (a value of {@code type}) to {@code out}, and those of the records inside it. */
+    /** Records written before discovery was recorded: seeds (no source page) were seeds, everything else a link. */
+    @Test
+    void discoveredUrlsWithoutViaAreSeedsWithoutASourcePageAndLinksWithOne() {
+        String seeds = "{\"schema\":1,\"crawlId\":\"c\",\"host\":\"a.example\",\"urls\":[{\"url\":\"http://a.example/\",\"kind\":\"PAGE\"}]}";
+        String links = seeds.replace("\"urls\"", "\"sourceUrl\":\"http://a.example/\",\"urls\"");
+        assertThat(Json.decode(seeds.getBytes(StandardCharsets.UTF_8), DiscoveredUrls.class).via()).isEqualTo(Discovery.SEED);
+        assertThat(Json.decode(links.getBytes(StandardCharsets.UTF_8), DiscoveredUrls.class).via()).isEqualTo(Discovery.LINK);
+        CrawlJob old = Json.decode(("{\"schema\":1,\"crawlId\":\"c\",\"state\":\"RUNNING\",\"seeds\":[\"http://a.example/\"],"
+                + "\"scope\":{\"maxDepth\":2},\"createdAt\":\"2026-11-22T00:00:00Z\"}").getBytes(StandardCharsets.UTF_8), CrawlJob.class);
+        assertThat(old.scope().sitemaps()).isTrue();
+        assertThat(old.scope().readsSitemaps()).isTrue();
+    }
+
     private static void collect(JsonNode node, Type type, List<Object> path, List<Field> out) {
         Class<?> raw = raw(type);
         if (raw.isRecord()) {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code fetcher.results} [fetcher_results_total]{kind, status}: task outcomes; FETCHED pages per second is
  *   the page rate.</li>
- *   <li>{@code fetcher.requests} [fetcher_requests_total]{kind=page|image|robots, code}: HTTP requests sent, by
+ *   <li>{@code fetcher.requests} [fetcher_requests_total]{kind=page|image|robots|sitemap, code}: HTTP requests sent, by
  *   status code ({@code error} when no response came).</li>
  *   <li>{@code fetcher.bytes} [fetcher_bytes_total]{kind}: body bytes read (after decompression).</li>
  *   <li>{@code fetcher.request.duration} [fetcher_request_duration_seconds]{kind}: one request, body included.</li>

@@ -41,7 +41,7 @@ public final class Emitter {
             List<DiscoveredUrls.Link> links = d.urls();
             for (int i = 0; i < links.size(); i += LINKS_PER_RECORD) {
                 DiscoveredUrls part = new DiscoveredUrls(d.schema(), d.crawlId(), d.host(), d.sourceUrl(),
-                        links.subList(i, Math.min(links.size(), i + LINKS_PER_RECORD)), outcome.result().fetchedAtMs(), parts++, false);
+                        links.subList(i, Math.min(links.size(), i + LINKS_PER_RECORD)), outcome.result().fetchedAtMs(), parts++, false, d.via());
                 first.add(Clients.send(producer, Topics.DISCOVERED, utf8(d.host()), Json.encode(part), new RecordHeaders()));
             }
         }
@@ -64,7 +64,7 @@ public final class Emitter {
                     cur.reason(), cur.finalUrl(), cur.httpStatus(),
                     cur.contentType(), cur.title() != null && cur.title().length() > 1000 ? cur.title().substring(0, 1000) : cur.title(),
                     text, true, cur.contentHash(), cur.bytes(), cur.outlinkCount(), cur.droppedLinks(), images, cur.redirectTo(),
-                    cur.fetchedAtMs(), cur.fetchMs(), cur.requests(), cur.maxRequests(), cur.linkRecords(), cur.leaseUntilMs());
+                    cur.fetchedAtMs(), cur.fetchMs(), cur.requests(), cur.maxRequests(), cur.linkRecords(), cur.leaseUntilMs(), cur.sitemaps());
             bytes = Json.encode(cur);
         }
         return bytes;

@@ -50,7 +50,7 @@ public final class PoliteRequests {
     /**
      * Sends one GET when politeness allows.
      *
-     * @param kind metrics tag: page, image or robots
+     * @param kind metrics tag: page, image, robots or sitemap
      * @throws NotAttempted when the request was not sent (lease, allowance, hand-back)
      * @throws FetchFailure when it was sent and no response came
      */

@@ -70,7 +70,7 @@ public final class RobotsCache {
      */
     public RobotsVerdict check(String url, Loader loader) {
         URI uri = URI.create(url);
-        String robotsUrl = uri.getScheme() + "://" + uri.getRawAuthority() + "/robots.txt";
+        String robotsUrl = robotsUrl(uri);
         CompletableFuture<Entry> existing = cache.getIfPresent(robotsUrl);
         if (existing != null && existing.isDone() && !existing.isCompletedExceptionally()) {
             hits.increment();
@@ -94,6 +94,22 @@ public final class RobotsCache {
         }
         long delay = entry.rules().getCrawlDelay();
         return RobotsVerdict.allowed(delay == BaseRobotRules.UNSET_CRAWL_DELAY ? -1 : delay);
+    }
+
+    /**
+     * The {@code Sitemap:} lines of the robots.txt of {@code url}'s host, when a {@link #check} has cached its rules;
+     * else empty.
+     */
+    public List<String> sitemaps(String url) {
+        CompletableFuture<Entry> entry = cache.getIfPresent(robotsUrl(URI.create(url)));
+        if (entry == null || !entry.isDone() || entry.isCompletedExceptionally() || entry.join().rules() == null) {
+            return List.of();
+        }
+        return List.copyOf(entry.join().rules().getSitemaps());
+    }
+
+    private static String robotsUrl(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority() + "/robots.txt";
     }
 
     private Entry load(String robotsUrl, Loader loader) {

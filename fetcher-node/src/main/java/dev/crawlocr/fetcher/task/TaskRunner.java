@@ -3,6 +3,7 @@ package dev.crawlocr.fetcher.task;
 import dev.crawlocr.common.Hashes;
 import dev.crawlocr.common.Urls;
 import dev.crawlocr.common.message.CrawlJob;
+import dev.crawlocr.common.message.DiscoveredUrls;
 import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.FetchTask;
@@ -19,7 +20,10 @@ import dev.crawlocr.fetcher.politeness.NotAttempted;
 import dev.crawlocr.fetcher.politeness.PoliteRequests;
 import dev.crawlocr.fetcher.robots.RobotsCache;
 import dev.crawlocr.fetcher.robots.RobotsVerdict;
+import dev.crawlocr.fetcher.sitemap.SitemapReader;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one fetch task to its outcome, blocking (call it on a virtual thread): lease and crawl checks, the crawl's
  * headers with their secrets resolved ({@link Secrets}), robots.txt (unless the crawl ignores it), the request with
- * retries, then {@link ContentHandler} for the body or {@link Redirects} for a 3xx. Every path
+ * retries, then {@link ContentHandler} for the body or {@link Redirects} for a 3xx. A seed fetched with a 2xx in a
+ * crawl that reads sitemaps goes on to its host's sitemaps ({@link SitemapReader}) on the same turn. Every path
  * ends in exactly one {@link FetchResult}, which reports the requests the task sent. Page caps and the crawl's
  * request budget are the writer's: it leases no page past a cap and gives each task an allowance of requests.
  * Nothing a server sends escapes as an exception. Thread-safe.
@@ -43,6 +48,8 @@ public final class TaskRunner {
     /** What follows a crawl's data types in a page task's Accept header. */
     static final String PAGE_ACCEPT_AFTER_DATA = "text/html;q=0.8,application/xhtml+xml;q=0.7,*/*;q=0.5";
     static final String IMAGE_ACCEPT = "image/png,image/jpeg,image/webp,image/gif,image/*;q=0.8";
+    static final String SITEMAP_ACCEPT = "application/xml,text/xml;q=0.9,application/rss+xml;q=0.9,application/atom+xml;q=0.9,"
+            + "text/plain;q=0.8,*/*;q=0.5";
 
     /**
      * The node's settings a task runs with (see {@code FetcherConfig} for each).
@@ -53,9 +60,11 @@ public final class TaskRunner {
      * @param maxRetries         retries of a transient failure within one task
      * @param retryBackoff       first back-off of the host after a transient failure; doubles per retry
      * @param retryAfterMax      longest Retry-After waited for within a task
+     * @param sitemapMaxBytes    largest sitemap body read
      */
     public record Settings(boolean politenessOverride, Duration minDelayOverride, Duration crawlDelayMax, String crawlDelayOverCap,
-                           long pageMaxBytes, long imageMaxBytes, int maxRetries, Duration retryBackoff, Duration retryAfterMax) {
+                           long pageMaxBytes, long imageMaxBytes, int maxRetries, Duration retryBackoff, Duration retryAfterMax,
+                           long sitemapMaxBytes) {
     }
 
     private final Settings settings;
@@ -65,9 +74,10 @@ public final class TaskRunner {
     private final ContentHandler content;
     private final Redirects redirects;
     private final Urls urls;
+    private final SitemapReader sitemaps;
 
     public TaskRunner(Settings settings, Secrets secrets, PoliteRequests requests, RobotsCache robots,
-                      ContentHandler content, Redirects redirects, Urls urls) {
+                      ContentHandler content, Redirects redirects, Urls urls, SitemapReader sitemaps) {
         this.settings = settings;
         this.secrets = secrets;
         this.requests = requests;
@@ -75,6 +85,7 @@ public final class TaskRunner {
         this.content = content;
         this.redirects = redirects;
         this.urls = urls;
+        this.sitemaps = sitemaps;
     }
 
     /**
@@ -112,14 +123,7 @@ public final class TaskRunner {
                           Map<String, String> headers, AtomicInteger sent, long started) throws InterruptedException {
         long delayMs = settings.politenessOverride() ? settings.minDelayOverride().toMillis() : job.politeness().minDelayMs();
         PoliteRequests.Turn robotsTurn = turn(task, job, gate, crawlGate, delayMs, handedBack, headers, sent);
-        RobotsVerdict verdict = job.request().ignoreRobots() ? RobotsVerdict.allowed(-1) : robots.check(task.url(), robotsUrl -> {
-            try {
-                return requests.get(robotsTurn, "robots", robotsUrl, "text/plain,*/*;q=0.5", 512 * 1024);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new NotAttempted(FetchStatus.RETURNED, "handed back: interrupted while fetching robots.txt");
-            }
-        });
+        RobotsVerdict verdict = robotsVerdict(task.url(), job, robotsTurn);
         switch (verdict.decision()) {
             case DISALLOWED -> {
                 return fail(task, FetchStatus.DENIED, 0, verdict.reason(), started);
@@ -170,7 +174,8 @@ public final class TaskRunner {
             }
             int s = r.status();
             if (s >= 200 && s < 300) {
-                return content.handle(task, job, r, elapsedMs(started));
+                Outcome handled = content.handle(task, job, r, elapsedMs(started));
+                return SitemapReader.applies(task, job) ? withSitemaps(handled, task, job, robotsTurn, turn) : handled;
             }
             if (s >= 300 && s < 400) {
                 return redirects.handle(task, job, r, elapsedMs(started));
@@ -194,6 +199,31 @@ public final class TaskRunner {
         }
         return fail(task, FetchStatus.FETCH_ERROR, lastStatus,
                 lastProblem + " after " + (settings.maxRetries() + 1) + " attempts", started);
+    }
+
+    private RobotsVerdict robotsVerdict(String url, CrawlJob job, PoliteRequests.Turn robotsTurn) {
+        return job.request().ignoreRobots() ? RobotsVerdict.allowed(-1) : robots.check(url, robotsUrl -> {
+            try {
+                return requests.get(robotsTurn, "robots", robotsUrl, "text/plain,*/*;q=0.5", 512 * 1024);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NotAttempted(FetchStatus.RETURNED, "handed back: interrupted while fetching robots.txt");
+            }
+        });
+    }
+
+    /** A seed's outcome with what its host's sitemaps gave: their records on the result, their URLs after the page's links. */
+    private Outcome withSitemaps(Outcome page, FetchTask task, CrawlJob job, PoliteRequests.Turn robotsTurn, PoliteRequests.Turn turn)
+            throws InterruptedException {
+        List<String> listed = job.request().ignoreRobots() ? List.of() : robots.sitemaps(task.url());
+        SitemapReader.Result read = sitemaps.read(task, job, listed, url -> robotsVerdict(url, job, robotsTurn),
+                url -> requests.get(turn, "sitemap", url, SITEMAP_ACCEPT, settings.sitemapMaxBytes()));
+        if (read.read().isEmpty()) {
+            return page;
+        }
+        List<DiscoveredUrls> discovered = new ArrayList<>(page.discovered());
+        discovered.addAll(read.discovered());
+        return new Outcome(page.result().withSitemaps(read.read()), discovered, page.images());
     }
 
     /** A page task's Accept header: the crawl's data types first, when it keeps any, so a service that negotiates answers with data. */

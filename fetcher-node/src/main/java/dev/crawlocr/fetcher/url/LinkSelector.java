@@ -106,6 +106,30 @@ public final class LinkSelector {
         return new Selection(byHost, imageUrls, outlinks, dropped);
     }
 
+    /**
+     * Page URLs listed by a sitemap, as {@link #select} treats a page's links but without the outlink cap (the
+     * caller caps them): normalized, checked against the trap guard and the scope at {@code depth}, grouped by host.
+     *
+     * @param seen URLs already taken from this host's sitemaps; those in it are skipped, the admitted ones added
+     */
+    public Selection selectListed(List<String> listed, int depth, CrawlScopeFilter scope, Set<String> seen) {
+        Map<String, List<Link>> byHost = new TreeMap<>();
+        Map<String, Integer> dropped = new LinkedHashMap<>();
+        int distinct = 0;
+        for (String raw : listed) {
+            Optional<String> n = urls.normalize(raw);
+            if (n.isEmpty()) {
+                count(dropped, "invalid: not an http(s) URL");
+                continue;
+            }
+            if (seen.add(n.get())) {
+                distinct++;
+                admit(n.get(), UrlKind.PAGE, depth, scope, byHost, dropped);
+            }
+        }
+        return new Selection(byHost, List.of(), distinct, dropped);
+    }
+
     private boolean admit(String url, UrlKind kind, int depth, CrawlScopeFilter scope, Map<String, List<Link>> byHost, Map<String, Integer> dropped) {
         Optional<String> trap = traps.check(url);
         if (trap.isPresent()) {

@@ -68,8 +68,10 @@ public final class CrawlHarness implements AutoCloseable {
         return env;
     }
 
+    /** A crawl of {@code scope} without sitemaps, so its seeds' tasks send exactly the requests the tests count. */
     public void publishJob(List<String> seeds, CrawlScope scope, Politeness politeness) {
-        CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, crawlId, CrawlJob.State.RUNNING, seeds, scope, politeness, OcrSettings.defaults(), Instant.now());
+        CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, crawlId, CrawlJob.State.RUNNING, seeds, Engines.withoutSitemaps(scope), politeness,
+                OcrSettings.defaults(), Instant.now());
         Clients.send(producer, Topics.JOBS, bytes(crawlId), Json.encode(job), new RecordHeaders()).join();
     }
 

@@ -44,15 +44,31 @@ public final class Engines implements AutoCloseable {
         this(Map.of());
     }
 
+    /**
+     * A crawl of {@code scope} without sitemaps, so a seed's task sends exactly the requests the tests count (robots.txt
+     * and the page); {@link #crawlReadingSitemaps} keeps them.
+     */
     public CrawlJob crawl(String id, List<String> seeds, CrawlScope scope, Politeness politeness) {
+        return crawlReadingSitemaps(id, seeds, withoutSitemaps(scope), politeness);
+    }
+
+    /** A crawl of {@code scope} as it is: its seeds' hosts' sitemaps are read when the scope says so. */
+    public CrawlJob crawlReadingSitemaps(String id, List<String> seeds, CrawlScope scope, Politeness politeness) {
         CrawlJob job = new CrawlJob(CrawlJob.SCHEMA, id, CrawlJob.State.RUNNING, seeds, scope, politeness, OcrSettings.defaults(), Instant.now());
         jobs.put(id, job);
         return job;
     }
 
-    /** Replaces a crawl's settings, as a new record on crawl.jobs would. */
+    /** {@code s} with sitemaps off. */
+    public static CrawlScope withoutSitemaps(CrawlScope s) {
+        return new CrawlScope(s.allowedHosts(), s.allowedDomains(), s.includePatterns(), s.excludePatterns(), s.maxDepth(), s.maxPagesPerHost(),
+                s.maxPages(), s.deniedExtensions(), s.fetchImages(), s.maxOutlinks(), s.followLinks(), false);
+    }
+
+    /** Replaces a crawl's settings, as a new record on crawl.jobs would; like {@link #crawl}, without sitemaps. */
     public void job(CrawlJob job) {
-        jobs.put(job.crawlId(), job);
+        jobs.put(job.crawlId(), new CrawlJob(job.schema(), job.crawlId(), job.state(), job.seeds(), withoutSitemaps(job.scope()),
+                job.politeness(), job.ocr(), job.createdAt(), job.request(), job.listRecords()));
     }
 
     /** A crawl with default scope around {@code seed} and no per-host delay. */

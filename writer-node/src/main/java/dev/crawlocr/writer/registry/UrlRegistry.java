@@ -3,6 +3,7 @@ package dev.crawlocr.writer.registry;
 import dev.crawlocr.common.Hashes;
 import dev.crawlocr.common.Urls;
 import dev.crawlocr.common.message.CrawlJob;
+import dev.crawlocr.common.message.Discovery;
 import dev.crawlocr.common.message.DiscoveredUrls;
 import dev.crawlocr.common.message.Json;
 import dev.crawlocr.common.message.UrlKind;
@@ -31,7 +32,8 @@ import org.postgresql.PGConnection;
  * The URL registry: decides, atomically in the database, whether a discovered URL is new to its crawl. A batch
  * of {@code crawl.discovered} records is copied into a session staging table ({@code COPY}) and becomes one
  * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING}; only the
- * rows it returns are new, and they start QUEUED and due now, so the scheduler emits them. URLs already in the
+ * rows it returns are new, and they start QUEUED and due now, so the scheduler emits them; each keeps how it was
+ * first discovered ({@code urls.discovery}: seed, link or sitemap), as a later discovery inserts nothing. URLs already in the
  * {@link SeenUrls} cache skip the database. Each record a fetch sent is noted in {@code link_records}, and each
  * record of a crawl's URL list in {@code url_list_parts}, in the same transaction, so completion knows when all of a
  * fetch's links, and the whole list, are registered. Metrics: {@code writer.registry.new},
@@ -41,12 +43,13 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
 
     /** A per-session staging table; COPY fills it, the INSERT below drains it, and commit empties it. */
     static final String STAGE = """
-            CREATE TEMP TABLE IF NOT EXISTS registry_stage (crawl_id text, url_hash bytea, url text, host text, kind text, depth int, src text)
+            CREATE TEMP TABLE IF NOT EXISTS registry_stage (crawl_id text, url_hash bytea, url text, host text, kind text, depth int, src text,
+                discovery text)
             ON COMMIT DELETE ROWS""";
 
     static final String INSERT = """
-            INSERT INTO urls (crawl_id, url_hash, url, host, kind, depth, discovered_from, status, next_fetch_at)
-            SELECT crawl_id, url_hash, url, host, kind, depth, src, 'QUEUED', now() FROM registry_stage
+            INSERT INTO urls (crawl_id, url_hash, url, host, kind, depth, discovered_from, discovery, status, next_fetch_at)
+            SELECT crawl_id, url_hash, url, host, kind, depth, src, discovery, 'QUEUED', now() FROM registry_stage
             ON CONFLICT (crawl_id, url_hash) DO NOTHING
             RETURNING url_hash""";
 
@@ -56,7 +59,7 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
     static final String LIST_PART = "INSERT INTO url_list_parts (crawl_id, part) VALUES (?, ?) ON CONFLICT DO NOTHING";
 
     /** One URL to register, with its cache key. */
-    record Entry(String crawlId, byte[] hash, String url, String host, String kind, int depth, String source, ByteBuffer key) {
+    record Entry(String crawlId, byte[] hash, String url, String host, String kind, int depth, String source, Discovery via, ByteBuffer key) {
     }
 
     private final SeenUrls seen;
@@ -103,7 +106,7 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
                 ByteBuffer key = SeenUrls.key(d.crawlId(), hash);
                 if (!fresh.containsKey(key) && !seen.seen(key)) {
                     String host = Urls.hostKey(link.url()).orElse(d.host());
-                    fresh.put(key, new Entry(d.crawlId(), hash, link.url(), host, link.kind().name(), link.depth(), d.sourceUrl(), key));
+                    fresh.put(key, new Entry(d.crawlId(), hash, link.url(), host, link.kind().name(), link.depth(), d.sourceUrl(), d.via(), key));
                 }
             }
         }
@@ -126,7 +129,7 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
             urls.normalize(seed).ifPresent(n -> {
                 byte[] hash = Hashes.urlHash(n);
                 entries.add(new Entry(job.crawlId(), hash, n, Urls.hostKey(n).orElseThrow(), UrlKind.PAGE.name(), 0, null,
-                        SeenUrls.key(job.crawlId(), hash)));
+                        Discovery.SEED, SeenUrls.key(job.crawlId(), hash)));
             });
         }
         if (!entries.isEmpty()) {
@@ -181,7 +184,8 @@ public final class UrlRegistry implements BatchSink<DiscoveredUrls> {
         for (Entry e : entries) {
             copy.append(CopyText.escape(e.crawlId())).append('\t').append("\\\\x").append(Hashes.hex(e.hash())).append('\t')
                     .append(CopyText.escape(e.url())).append('\t').append(CopyText.escape(e.host())).append('\t')
-                    .append(e.kind()).append('\t').append(e.depth()).append('\t').append(CopyText.escape(e.source())).append('\n');
+                    .append(e.kind()).append('\t').append(e.depth()).append('\t').append(CopyText.escape(e.source())).append('\t')
+                    .append(e.via().label()).append('\n');
         }
         try {
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY registry_stage FROM STDIN", new StringReader(copy.toString()));

@@ -18,7 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Stores fetch outcomes from {@code crawl.pages}: a PAGE outcome goes to {@code pages} (and its image references
- * to {@code page_images}), an IMAGE outcome to {@code images}; every outcome updates its URL's status and releases
+ * to {@code page_images}, and the sitemaps its fetch read to {@code sitemaps}), an IMAGE outcome to {@code images}; every outcome updates its URL's status and releases
  * its lease ({@link UrlOutcomes}). A RETURNED outcome was never tried, so it only touches its URL's row: a stale copy
  * of a task handed back after the URL was fetched must not replace what the fetch stored. Within a batch one outcome
  * per URL is kept, the latest of those that were tried (a RETURNED one only when none was), and rows are written in
@@ -35,6 +35,7 @@ public final class FetchResultSink implements BatchSink<FetchResultSink.Outcome>
 
     private final PageRows pages;
     private final ImageRows images;
+    private final SitemapRows sitemaps;
     private final UrlOutcomes urls;
     private final Runnable onOutcomes;
 
@@ -43,6 +44,7 @@ public final class FetchResultSink implements BatchSink<FetchResultSink.Outcome>
         this.onOutcomes = onOutcomes;
         this.pages = new PageRows(metrics);
         this.images = new ImageRows(metrics);
+        this.sitemaps = new SitemapRows(metrics);
         this.urls = new UrlOutcomes(maxAttempts, retryDelay, metrics);
     }
 
@@ -73,6 +75,7 @@ public final class FetchResultSink implements BatchSink<FetchResultSink.Outcome>
         }
         pages.write(c, pageOutcomes);
         images.write(c, imageOutcomes);
+        sitemaps.write(c, pageOutcomes);
         urls.write(c, ordered);
     }
 
