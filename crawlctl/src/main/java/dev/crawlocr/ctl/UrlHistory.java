@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One URL's history as {@code crawlctl url} and the console show it: its registry rows (where it was found), its
+ * One URL's history as {@code crawlctl url} and the console show it: its registry rows (where it was found; on a
+ * recrawl its cycle, whether its content changed and the previous content's hash and time), its
  * page or image outcome with the image's OCR, the images on the page, and failed attempts. Reads only.
  */
 final class UrlHistory {
@@ -25,7 +26,8 @@ final class UrlHistory {
 
     private static final List<String[]> SECTIONS = List.of(
             new String[] {"registry", """
-                    SELECT crawl_id, kind, status, depth, discovered_from, attempts, last_http_status, discovered_at, fetched_at, lease_until
+                    SELECT crawl_id, kind, status, depth, discovered_from, attempts, last_http_status, discovered_at, fetched_at, lease_until,
+                           nullif(cycle, 1) AS cycle, change, content_hash, changed_at, prev_content_hash, prev_fetched_at, etag, last_modified
                     FROM urls WHERE url_hash = ? AND (?::text IS NULL OR crawl_id = ?) ORDER BY discovered_at"""},
             new String[] {"page", """
                     SELECT crawl_id, status, reason, http_status, content_type, title, bytes, truncated, outlink_count,

@@ -24,10 +24,25 @@ class StatusCommandTest {
 
     @Test
     void theContractLineComparesTheResponseRateWithTheContract() {
-        StatusCommand.CrawlStatus running = new StatusCommand.CrawlStatus("c", "RUNNING", Map.of(), 0, 0, 0, 0, 0, 0, 0, 50, 8, 48.6, Map.of());
+        StatusCommand.CrawlStatus running = new StatusCommand.CrawlStatus("c", "RUNNING", Map.of(), 0, 0, 0, 0, 0, 0, 0, 50, 8, 48.6, Map.of(), null);
         assertThat(StatusCommand.contractLine(running))
                 .isEqualTo("  contract 50.00/s and 8 connections across its hosts; last 10 s: 48.6 responses/s, 97% of the rate\n");
-        StatusCommand.CrawlStatus done = new StatusCommand.CrawlStatus("c", "FINISHED", Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 1, 3.0, Map.of());
+        StatusCommand.CrawlStatus done = new StatusCommand.CrawlStatus("c", "FINISHED", Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 1, 3.0, Map.of(), null);
         assertThat(StatusCommand.contractLine(done)).isEqualTo("  contract 1 connection across its hosts; over the crawl: 3.0 responses/s\n");
+    }
+
+    @Test
+    void theRecrawlLineShowsTheCycleAndWhatTheLastOneFound() {
+        assertThat(StatusCommand.recrawlLine(new StatusCommand.Recrawl(60, 1, 4, 10, 0, null, Map.of())))
+                .isEqualTo("  recrawl  every 60 s; cycle 1: 4 of 10 URLs fetched\n");
+        Map<String, Long> last = new java.util.LinkedHashMap<>();
+        last.put("new", 0L);
+        last.put("changed", 5L);
+        last.put("unchanged", 4L);
+        last.put("gone", 1L);
+        last.put("failed", 0L);
+        assertThat(StatusCommand.recrawlLine(new StatusCommand.Recrawl(60, 3, 0, 10, 2, "2026-12-01 10:00:00Z", last)))
+                .isEqualTo("  recrawl  every 60 s; cycle 3: 0 of 10 URLs fetched; cycle 2 completed 2026-12-01 10:00:00Z: 0 new, 5 changed, "
+                        + "4 unchanged, 1 gone, 0 failed\n");
     }
 }

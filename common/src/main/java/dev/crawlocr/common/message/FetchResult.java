@@ -42,6 +42,8 @@ import java.util.Map;
  *                      crawl is not complete until all of them are registered; default 0
  * @param leaseUntilMs  the task's {@link FetchTask#leaseUntilMs}, echoed so the writer can tell the task's own lease
  *                      from a newer one when the task is RETURNED; default 0 (unknown)
+ * @param etag          the response's {@code ETag}, kept for the next conditional GET; default null
+ * @param lastModified  the response's {@code Last-Modified}, kept for the next conditional GET; default null
  */
 public record FetchResult(
         int schema,
@@ -68,7 +70,9 @@ public record FetchResult(
         int requests,
         int maxRequests,
         int linkRecords,
-        long leaseUntilMs) {
+        long leaseUntilMs,
+        String etag,
+        String lastModified) {
 
     public static final int SCHEMA = 1;
 
@@ -86,18 +90,50 @@ public record FetchResult(
         Check.atLeast(linkRecords, 0, "linkRecords");
     }
 
+    /** A result without validators: a response that sent none, or no response. */
+    public FetchResult(int schema, String crawlId, String url, UrlKind kind, int depth, FetchStatus status, String reason, String finalUrl,
+                       int httpStatus, String contentType, String title, String text, boolean truncated, String contentHash, long bytes,
+                       int outlinkCount, Map<String, Integer> droppedLinks, List<String> imageUrls, String redirectTo, long fetchedAtMs,
+                       long fetchMs, int requests, int maxRequests, int linkRecords, long leaseUntilMs) {
+        this(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text, truncated, contentHash,
+                bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests, maxRequests, linkRecords,
+                leaseUntilMs, null, null);
+    }
+
+    /**
+     * True for the answer 304 Not Modified to a conditional GET: the content is the one stored, which is left as it
+     * is ({@code contentHash} names it).
+     */
+    public boolean notModified() {
+        return status == FetchStatus.FETCHED && httpStatus == 304;
+    }
+
     /** This result of {@code task}, which sent {@code sent} requests: its allowance and lease are echoed. */
     public FetchResult forTask(FetchTask task, int sent) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
                 truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, sent, task.maxRequests(),
-                linkRecords, task.leaseUntilMs());
+                linkRecords, task.leaseUntilMs(), etag, lastModified);
     }
 
     /** This result with the number of link records sent before it. */
     public FetchResult withLinkRecords(int records) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
                 truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests,
-                maxRequests, records, leaseUntilMs);
+                maxRequests, records, leaseUntilMs, etag, lastModified);
+    }
+
+    /** This result with the validators of the response it came from. */
+    public FetchResult withValidators(String etag, String lastModified) {
+        return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
+                truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests,
+                maxRequests, linkRecords, leaseUntilMs, etag, lastModified);
+    }
+
+    /** The answer 304 Not Modified to {@code task}, a conditional GET: the content stored before is still current. */
+    public static FetchResult notModified(FetchTask task, long fetchMs) {
+        return new FetchResult(SCHEMA, task.crawlId(), task.url(), task.kind(), task.depth(), FetchStatus.FETCHED, null, task.url(),
+                304, null, null, null, false, task.contentHash(), 0, 0, Map.of(), List.of(), null, System.currentTimeMillis(), fetchMs,
+                0, task.maxRequests(), 0, task.leaseUntilMs(), task.etag(), task.lastModified());
     }
 
     /** An outcome without content: an error, a denial or a redirect. */
