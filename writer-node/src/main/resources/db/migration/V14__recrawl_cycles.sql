@@ -19,6 +19,8 @@ ALTER TABLE urls
     ADD COLUMN changed_at        timestamptz,
     ADD COLUMN prev_content_hash text,
     ADD COLUMN prev_fetched_at   timestamptz;
+-- The completion check looks for a URL behind the crawl's cycle; the index finds one, or none, without a scan.
+CREATE INDEX urls_crawl_cycle ON urls (crawl_id, cycle);
 
 -- One row per completed cycle of a recrawling crawl, with what its fetches found. A cycle starts when the one before
 -- it completes (the first when the crawl was created).
