@@ -86,6 +86,9 @@ final class ConsolePages {
                 .append("<p><span style=\"color:#1f77b4\">pages/s <b data-field=\"pagesPerSecond\">0</b></span> · ")
                 .append("<span style=\"color:#2ca02c\">images/s <b data-field=\"imagesPerSecond\">0</b></span> · ")
                 .append("<span style=\"color:#d62728\">OCR/s <b data-field=\"ocrPerSecond\">0</b></span></p>\n");
+        if (c.recrawl() != null) {
+            b.append("<p id=\"recrawl\">").append(escape(StatusCommand.recrawlLine(c.recrawl()).strip())).append("</p>\n");
+        }
         if (c.maxRequests() > 0) {
             b.append("<p>budget <span data-field=\"budget\">").append(c.requestsCharged()).append("</span> of ").append(c.maxRequests())
                     .append(" requests spent or held by leases</p>\n");

@@ -133,7 +133,7 @@ final class CrawlCommand {
         int perMinute;
         @Option(names = "--max-requests", defaultValue = "0", description = "Request budget for the crawl, 0 = none")
         long maxRequests;
-        @Option(names = "--recrawl-interval", converter = DurationConverter.class, description = "Fetch URLs again after this long (default: never)")
+        @Option(names = "--recrawl-interval", converter = DurationConverter.class, description = "Recrawl in cycles: once every URL has an outcome, fetch each again (a conditional GET) this long after its last fetch (default: never)")
         Duration recrawl;
         @Option(names = "--lang", description = "OCR languages: eng, kor, kor+eng, ..., or auto to choose per image (default: the analyzer's)")
         String lang;
@@ -145,7 +145,7 @@ final class CrawlCommand {
                 description = "Keep a copy of each image of at most SIZE bytes for the web console, 0 = none (default: the writer's"
                         + " WRITER_IMAGE_COPY_MAX_BYTES, 2MiB unless set)")
         Long imageCopyMaxBytes;
-        @Option(names = "--wait", description = "Wait for the crawl to complete and print its counts")
+        @Option(names = "--wait", description = "Wait for the crawl to complete (with --recrawl-interval: its first cycle) and print its counts")
         boolean await;
         @Option(names = "--timeout", defaultValue = "1h", converter = DurationConverter.class, description = "How long --wait waits (default ${DEFAULT-VALUE})")
         Duration timeout;

@@ -202,7 +202,10 @@ public final class CrawlJobs {
         return done;
     }
 
-    /** Waits for the crawl's COMPLETED event; empty on timeout. {@code tick} runs about once a second while waiting. */
+    /**
+     * Waits for the crawl's COMPLETED event, or a recrawling crawl's first CYCLE_COMPLETED (it never completes);
+     * empty on timeout. {@code tick} runs about once a second while waiting.
+     */
     public Optional<CrawlEvent> awaitCompletion(String crawlId, Duration timeout, Runnable tick) {
         Kafka.ready(config);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -212,7 +215,7 @@ public final class CrawlJobs {
                 for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(250))) {
                     try {
                         CrawlEvent e = Json.decode(r.value(), CrawlEvent.class);
-                        if (e.crawlId().equals(crawlId) && e.type() == CrawlEvent.Type.COMPLETED) {
+                        if (e.crawlId().equals(crawlId) && (e.type() == CrawlEvent.Type.COMPLETED || e.type() == CrawlEvent.Type.CYCLE_COMPLETED)) {
                             return Optional.of(e);
                         }
                     } catch (BadRecordException ignored) {

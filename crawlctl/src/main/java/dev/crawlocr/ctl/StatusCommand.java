@@ -81,10 +81,11 @@ final class StatusCommand implements Callable<Integer> {
      *                    "trap", "host", ...), and {@link #ROBOTS}: its URLs that robots.txt disallowed
      * @param sources     its URLs by how they were discovered: seed, link, sitemap
      * @param sitemaps    the sitemaps its fetchers read, in URL order
+     * @param recrawl     the cycles of a crawl with a recrawl interval; null for one without
      */
     record CrawlStatus(String id, String state, Map<String, Long> urls, long pages, long images, long ocrOk, long ocrFailed, long pagesLastMinute,
                        long maxRequests, long requestsCharged, double crawlRate, int crawlConnections, double responseRate,
-                       Map<String, Long> dropped, Map<String, Long> sources, List<Sitemap> sitemaps) {
+                       Map<String, Long> dropped, Map<String, Long> sources, List<Sitemap> sitemaps, Recrawl recrawl) {
         long total() {
             return urls.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -100,6 +101,13 @@ final class StatusCommand implements Callable<Integer> {
 
     /** Sitemap rows {@link #render} lists one by one; the rest are only counted. */
     static final int SITEMAPS_LISTED = 10;
+
+    /**
+     * A recrawling crawl's cycles: the current one and how many of its URLs have an outcome in it, and the last
+     * completed one's counts ({@code new, changed, unchanged, gone, failed}; empty before the first completes).
+     */
+    record Recrawl(long intervalSeconds, int cycle, long fetched, long urls, int lastCycle, String lastCompletedAt, Map<String, Long> last) {
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -144,7 +152,8 @@ final class StatusCommand implements Callable<Integer> {
                   (SELECT CASE WHEN c.state = 'RUNNING' THEN count(*) FILTER (WHERE r.fetched_at > now() - interval '10 seconds') / 10.0
                                ELSE count(*) / greatest(extract(epoch FROM max(r.fetched_at) - min(r.fetched_at)), 1) END
                    FROM (SELECT fetched_at FROM pages WHERE crawl_id = c.id AND http_status > 0
-                         UNION ALL SELECT fetched_at FROM images WHERE crawl_id = c.id AND http_status > 0) r)
+                         UNION ALL SELECT fetched_at FROM images WHERE crawl_id = c.id AND http_status > 0) r),
+                  c.recrawl_interval_s, c.cycle
                 FROM crawls c WHERE (?::text IS NULL OR c.id = ?) ORDER BY c.created_at""")) {
             ps.setString(1, crawlId);
             ps.setString(2, crawlId);
@@ -152,11 +161,40 @@ final class StatusCommand implements Callable<Integer> {
                 while (rs.next()) {
                     out.add(new CrawlStatus(rs.getString(1), rs.getString(2), urlCounts(db, rs.getString(1)), rs.getLong(3), rs.getLong(4),
                             rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getDouble(10), rs.getInt(11),
-                            rs.getDouble(12), droppedLinks(db, rs.getString(1)), sources(db, rs.getString(1)), sitemaps(db, rs.getString(1))));
+                            rs.getDouble(12), droppedLinks(db, rs.getString(1)), sources(db, rs.getString(1)), sitemaps(db, rs.getString(1)),
+                            rs.getLong(13) > 0 ? recrawl(db, rs.getString(1), rs.getLong(13), rs.getInt(14)) : null));
                 }
             }
         }
         return out;
+    }
+
+    private static Recrawl recrawl(Connection db, String crawl, long intervalSeconds, int cycle) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("""
+                SELECT count(*) FILTER (WHERE u.cycle >= ? AND u.status NOT IN ('QUEUED', 'LEASED')), count(*),
+                       l.cycle, to_char(l.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"'),
+                       l.new, l.changed, l.unchanged, l.gone, l.failed
+                FROM urls u
+                LEFT JOIN LATERAL (SELECT * FROM crawl_cycles y WHERE y.crawl_id = ? ORDER BY y.cycle DESC LIMIT 1) l ON true
+                WHERE u.crawl_id = ?
+                GROUP BY l.cycle, l.completed_at, l.new, l.changed, l.unchanged, l.gone, l.failed""")) {
+            ps.setInt(1, cycle);
+            ps.setString(2, crawl);
+            ps.setString(3, crawl);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new Recrawl(intervalSeconds, cycle, 0, 0, 0, null, Map.of());
+                }
+                Map<String, Long> last = new LinkedHashMap<>();
+                if (rs.getString(4) != null) {
+                    List<String> names = List.of("new", "changed", "unchanged", "gone", "failed");
+                    for (int i = 0; i < names.size(); i++) {
+                        last.put(names.get(i), rs.getLong(5 + i));
+                    }
+                }
+                return new Recrawl(intervalSeconds, cycle, rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4), last);
+            }
+        }
     }
 
     private static Map<String, Long> urlCounts(Connection db, String crawl) throws SQLException {
@@ -272,6 +310,9 @@ final class StatusCommand implements Callable<Integer> {
         if (c.crawlRate() > 0 || c.crawlConnections() > 0) {
             b.append(contractLine(c));
         }
+        if (c.recrawl() != null) {
+            b.append(recrawlLine(c.recrawl()));
+        }
         if (c.maxRequests() > 0) {
             b.append("  budget   ").append(c.requestsCharged()).append(" of ").append(c.maxRequests())
                     .append(" requests spent or held by leases\n");
@@ -282,6 +323,22 @@ final class StatusCommand implements Callable<Integer> {
         b.append("  progress [").append("#".repeat(filled)).append(".".repeat(25 - filled)).append("] ").append(pct).append("% (")
                 .append(done).append('/').append(c.total()).append(")\n\n");
         return b.toString();
+    }
+
+    /**
+     * "recrawl  every 3600 s; cycle 3: 40 of 100 URLs fetched; cycle 2 completed 2026-12-01 10:00:00Z: 2 new, 5 changed,
+     * 90 unchanged, 3 gone, 0 failed".
+     */
+    static String recrawlLine(Recrawl r) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  recrawl  every %d s; cycle %d: %d of %d URLs fetched",
+                r.intervalSeconds(), r.cycle(), r.fetched(), r.urls()));
+        if (r.lastCompletedAt() != null) {
+            b.append("; cycle ").append(r.lastCycle()).append(" completed ").append(r.lastCompletedAt()).append(": ");
+            List<String> parts = new ArrayList<>();
+            r.last().forEach((k, v) -> parts.add(v + " " + k));
+            b.append(String.join(", ", parts));
+        }
+        return b.append('\n').toString();
     }
 
     /** "contract 50/s and 8 connections across its hosts; last 10 s: 48.6 responses/s, 97% of the rate". */

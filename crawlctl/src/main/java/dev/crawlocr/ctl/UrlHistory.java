@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * One URL's history as {@code crawlctl url} and the console show it: its registry rows (how it was discovered: as a
- * seed, a link or a sitemap entry, and from which page's fetch), its
+ * seed, a link or a sitemap entry, and from which page's fetch; on a recrawl its cycle, whether its content changed
+ * and the previous content's hash and time), its
  * page or image outcome with the image's OCR, the images on the page, and failed attempts. Reads only.
  */
 final class UrlHistory {
@@ -26,7 +27,8 @@ final class UrlHistory {
 
     private static final List<String[]> SECTIONS = List.of(
             new String[] {"registry", """
-                    SELECT crawl_id, kind, status, depth, discovery, discovered_from, attempts, last_http_status, discovered_at, fetched_at, lease_until
+                    SELECT crawl_id, kind, status, depth, discovery, discovered_from, attempts, last_http_status, discovered_at, fetched_at, lease_until,
+                           nullif(cycle, 1) AS cycle, change, content_hash, changed_at, prev_content_hash, prev_fetched_at, etag, last_modified
                     FROM urls WHERE url_hash = ? AND (?::text IS NULL OR crawl_id = ?) ORDER BY discovered_at"""},
             new String[] {"page", """
                     SELECT crawl_id, status, reason, http_status, content_type, title, bytes, truncated, outlink_count,

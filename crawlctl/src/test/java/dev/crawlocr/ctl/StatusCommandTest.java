@@ -27,11 +27,11 @@ class StatusCommandTest {
     @Test
     void theContractLineComparesTheResponseRateWithTheContract() {
         StatusCommand.CrawlStatus running = new StatusCommand.CrawlStatus("c", "RUNNING", Map.of(), 0, 0, 0, 0, 0, 0, 0, 50, 8, 48.6, Map.of(),
-                Map.of(), List.of());
+                Map.of(), List.of(), null);
         assertThat(StatusCommand.contractLine(running))
                 .isEqualTo("  contract 50.00/s and 8 connections across its hosts; last 10 s: 48.6 responses/s, 97% of the rate\n");
         StatusCommand.CrawlStatus done = new StatusCommand.CrawlStatus("c", "FINISHED", Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 1, 3.0, Map.of(),
-                Map.of(), List.of());
+                Map.of(), List.of(), null);
         assertThat(StatusCommand.contractLine(done)).isEqualTo("  contract 1 connection across its hosts; over the crawl: 3.0 responses/s\n");
     }
 
@@ -44,7 +44,7 @@ class StatusCommandTest {
         StatusCommand.CrawlStatus c = new StatusCommand.CrawlStatus("c", "FINISHED", Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), sources,
                 List.of(new StatusCommand.Sitemap("http://a.example/maps/index.xml", "READ", 2, 0, null),
                         new StatusCommand.Sitemap("http://a.example/maps/pages.xml.gz", "READ", 40, 30, "dropped host 10"),
-                        new StatusCommand.Sitemap("http://a.example/sitemap.xml", "ABSENT", 0, 0, "HTTP 404")));
+                        new StatusCommand.Sitemap("http://a.example/sitemap.xml", "ABSENT", 0, 0, "HTTP 404")), null);
         assertThat(StatusCommand.sourcesLines(c)).isEqualTo("""
                   found    seed 1  link 12  sitemap 30
                   sitemaps 3: READ 2 ABSENT 1; 42 URLs listed, 30 taken
@@ -53,6 +53,21 @@ class StatusCommandTest {
                     ABSENT    http://a.example/sitemap.xml  0 listed, 0 taken (HTTP 404)
                 """);
         assertThat(StatusCommand.sourcesLines(new StatusCommand.CrawlStatus("c", "FINISHED", Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(),
-                Map.of(), List.of()))).isEmpty();
+                Map.of(), List.of(), null))).isEmpty();
+    }
+
+    @Test
+    void theRecrawlLineShowsTheCycleAndWhatTheLastOneFound() {
+        assertThat(StatusCommand.recrawlLine(new StatusCommand.Recrawl(60, 1, 4, 10, 0, null, Map.of())))
+                .isEqualTo("  recrawl  every 60 s; cycle 1: 4 of 10 URLs fetched\n");
+        Map<String, Long> last = new java.util.LinkedHashMap<>();
+        last.put("new", 0L);
+        last.put("changed", 5L);
+        last.put("unchanged", 4L);
+        last.put("gone", 1L);
+        last.put("failed", 0L);
+        assertThat(StatusCommand.recrawlLine(new StatusCommand.Recrawl(60, 3, 0, 10, 2, "2026-12-01 10:00:00Z", last)))
+                .isEqualTo("  recrawl  every 60 s; cycle 3: 0 of 10 URLs fetched; cycle 2 completed 2026-12-01 10:00:00Z: 0 new, 5 changed, "
+                        + "4 unchanged, 1 gone, 0 failed\n");
     }
 }

@@ -10,6 +10,7 @@ import dev.crawlocr.common.message.CrawlJob;
 import dev.crawlocr.common.message.CrawlScope;
 import dev.crawlocr.common.message.DiscoveredUrls;
 import dev.crawlocr.common.message.FetchResult;
+import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.Json;
 import dev.crawlocr.common.message.OcrSettings;
@@ -134,17 +135,75 @@ class CompletionIT {
         }
     }
 
+    /**
+     * A crawl with a recrawl interval completes cycles, not itself. When its one URL has an outcome, the cycle is
+     * announced with what it found, and the URL is due again a second after its fetch, as a conditional GET with the
+     * validators and hash of that fetch. A 304 keeps the page as stored; another body is a change that keeps the
+     * previous hash and time; a 404 where content was is gone.
+     */
     @Test
-    void withARecrawlIntervalAFetchedUrlBecomesDueAgain() {
+    void aRecrawlingCrawlCompletesCyclesAndRecordsWhatEachFetchFound() {
         try (WriterKit kit = new WriterKit()) {
             kit.startWriter();
             WriterKit.Frontier frontier = kit.frontier();
-            kit.startCrawl(new Politeness(0, 1, 0, 0, 1, 0, 0), "http://again.test/");
-            FetchTask first = frontier.await("http://again.test/");
-            kit.fetched(kit.page(first, "Again", "Fetched once, and again a second later", List.of()));
-            FetchTask second = frontier.awaitAttempt("http://again.test/", 2);
-            assertThat(second.attempt()).isEqualTo(2);
-            assertThat(kit.strings("SELECT state FROM crawls")).containsExactly("RUNNING");
+            WriterKit.Tap events = kit.events();
+            String url = "http://again.test/";
+            kit.startCrawl(new Politeness(0, 1, 0, 0, 1, 0, 0), url);
+
+            FetchTask first = frontier.awaitNth(url, 1);
+            assertThat(first.conditional()).isFalse();
+            FetchResult v1 = version(first, "The first version").withValidators("\"v1\"", "Tue, 01 Dec 2026 10:00:00 GMT");
+            kit.fetched(v1);
+            assertThat(cycle(events, 1)).containsEntry("cycleUrls", 1L).containsEntry("new", 1L).containsEntry("changed", 0L)
+                    .containsEntry("unchanged", 0L).containsEntry("gone", 0L).containsEntry("failed", 0L).containsEntry("pages", 1L);
+
+            FetchTask second = frontier.awaitNth(url, 2);
+            assertThat(second.attempt()).isEqualTo(1);
+            assertThat(second.etag()).isEqualTo("\"v1\"");
+            assertThat(second.lastModified()).isEqualTo("Tue, 01 Dec 2026 10:00:00 GMT");
+            assertThat(second.contentHash()).isEqualTo(v1.contentHash());
+            String storedAt = kit.strings("SELECT stored_at::text FROM pages").get(0);
+            kit.fetched(FetchResult.notModified(second, 3));
+            assertThat(cycle(events, 2)).containsEntry("unchanged", 1L).containsEntry("changed", 0L).containsEntry("new", 0L);
+            assertThat(kit.strings("SELECT text || ' ' || stored_at::text FROM pages")).containsExactly("The first version " + storedAt);
+
+            FetchTask third = frontier.awaitNth(url, 3);
+            assertThat(third.etag()).isEqualTo("\"v1\"");
+            FetchResult v2 = version(third, "The second version").withValidators("\"v2\"", null);
+            kit.fetched(v2);
+            assertThat(cycle(events, 3)).containsEntry("changed", 1L).containsEntry("unchanged", 0L);
+            assertThat(kit.strings("SELECT text FROM pages")).containsExactly("The second version");
+            assertThat(kit.strings("SELECT change || ' ' || content_hash || ' ' || prev_content_hash || ' ' || (prev_fetched_at < changed_at) FROM urls"))
+                    .containsExactly("changed " + v2.contentHash() + " " + v1.contentHash() + " true");
+
+            FetchTask fourth = frontier.awaitNth(url, 4);
+            assertThat(fourth.etag()).isEqualTo("\"v2\"");
+            assertThat(fourth.lastModified()).isNull();
+            kit.fetched(FetchResult.failure(fourth, FetchStatus.ERROR, 404, "HTTP 404", null, 2));
+            assertThat(cycle(events, 4)).containsEntry("gone", 1L).containsEntry("changed", 0L).containsEntry("failed", 0L);
+            assertThat(kit.strings("SELECT change || ' ' || coalesce(content_hash, 'none') || ' ' || prev_content_hash FROM urls"))
+                    .containsExactly("gone none " + v2.contentHash());
+            assertThat(kit.strings("SELECT cycle || ' ' || urls || ' ' || (sent_at IS NOT NULL) FROM crawl_cycles ORDER BY cycle"))
+                    .containsExactly("1 1 true", "2 1 true", "3 1 true", "4 1 true");
+            assertThat(kit.strings("SELECT state || ' ' || cycle FROM crawls")).containsExactly("RUNNING 5");
         }
+    }
+
+    /** A fetched page of {@code task} whose body is {@code text}, hashed as such. */
+    private static FetchResult version(FetchTask task, String text) {
+        return new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.PAGE, task.depth(), FetchStatus.FETCHED, null, task.url(),
+                200, "text/html", "Again", text, false, "hash-" + text.hashCode(), text.length(), 0, java.util.Map.of(), List.of(), null,
+                System.currentTimeMillis(), 5, 1, task.maxRequests(), 0, task.leaseUntilMs());
+    }
+
+    /** The counts of the crawl's CYCLE_COMPLETED event for cycle {@code n}, once it has arrived. */
+    private static java.util.Map<String, Long> cycle(WriterKit.Tap events, long n) {
+        await().atMost(30, TimeUnit.SECONDS).until(() -> cycleEvent(events, n) != null);
+        return cycleEvent(events, n).counts();
+    }
+
+    private static CrawlEvent cycleEvent(WriterKit.Tap events, long n) {
+        return events.poll().stream().map(r -> Json.decode(r.value(), CrawlEvent.class))
+                .filter(e -> e.type() == CrawlEvent.Type.CYCLE_COMPLETED && e.counts().get("cycle") == n).findFirst().orElse(null);
     }
 }

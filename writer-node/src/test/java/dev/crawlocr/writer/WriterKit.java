@@ -225,6 +225,12 @@ final class WriterKit implements AutoCloseable {
             return tasks.stream().filter(t -> t.url().equals(url) && t.attempt() >= attempt).findFirst().orElseThrow();
         }
 
+        /** Waits until {@code n} tasks for {@code url} have arrived, and returns the n-th (a recrawl's cycles start at attempt 1 again). */
+        FetchTask awaitNth(String url, int n) {
+            org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> poll().stream().filter(t -> t.url().equals(url)).count() >= n);
+            return tasks.stream().filter(t -> t.url().equals(url)).skip(n - 1).findFirst().orElseThrow();
+        }
+
         List<FetchTask> seen() {
             return List.copyOf(tasks);
         }

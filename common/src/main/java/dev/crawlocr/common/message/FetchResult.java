@@ -44,6 +44,8 @@ import java.util.Map;
  *                      from a newer one when the task is RETURNED; default 0 (unknown)
  * @param sitemaps      the sitemaps this fetch read for its host (a seed's fetch in a crawl that reads sitemaps), in
  *                      the order read; default (also for null) empty
+ * @param etag          the response's {@code ETag}, kept for the next conditional GET; default null
+ * @param lastModified  the response's {@code Last-Modified}, kept for the next conditional GET; default null
  */
 public record FetchResult(
         int schema,
@@ -71,7 +73,9 @@ public record FetchResult(
         int maxRequests,
         int linkRecords,
         long leaseUntilMs,
-        List<SitemapRead> sitemaps) {
+        List<SitemapRead> sitemaps,
+        String etag,
+        String lastModified) {
 
     public static final int SCHEMA = 1;
 
@@ -90,35 +94,57 @@ public record FetchResult(
         sitemaps = Check.list(sitemaps);
     }
 
-    /** A result that read no sitemaps. */
+    /** A result that read no sitemaps, of a response without validators (or of none). */
     public FetchResult(int schema, String crawlId, String url, UrlKind kind, int depth, FetchStatus status, String reason, String finalUrl,
                        int httpStatus, String contentType, String title, String text, boolean truncated, String contentHash, long bytes,
                        int outlinkCount, Map<String, Integer> droppedLinks, List<String> imageUrls, String redirectTo, long fetchedAtMs,
                        long fetchMs, int requests, int maxRequests, int linkRecords, long leaseUntilMs) {
         this(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text, truncated, contentHash, bytes,
                 outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests, maxRequests, linkRecords, leaseUntilMs,
-                List.of());
+                List.of(), null, null);
+    }
+
+    /**
+     * True for the answer 304 Not Modified to a conditional GET: the content is the one stored, which is left as it
+     * is ({@code contentHash} names it).
+     */
+    public boolean notModified() {
+        return status == FetchStatus.FETCHED && httpStatus == 304;
     }
 
     /** This result of {@code task}, which sent {@code sent} requests: its allowance and lease are echoed. */
     public FetchResult forTask(FetchTask task, int sent) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
                 truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, sent, task.maxRequests(),
-                linkRecords, task.leaseUntilMs(), sitemaps);
+                linkRecords, task.leaseUntilMs(), sitemaps, etag, lastModified);
     }
 
     /** This result with the number of link records sent before it. */
     public FetchResult withLinkRecords(int records) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
                 truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests,
-                maxRequests, records, leaseUntilMs, sitemaps);
+                maxRequests, records, leaseUntilMs, sitemaps, etag, lastModified);
     }
 
     /** This result with the sitemaps its fetch read. */
     public FetchResult withSitemaps(List<SitemapRead> read) {
         return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
                 truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests,
-                maxRequests, linkRecords, leaseUntilMs, read);
+                maxRequests, linkRecords, leaseUntilMs, read, etag, lastModified);
+    }
+
+    /** This result with the validators of the response it came from. */
+    public FetchResult withValidators(String etag, String lastModified) {
+        return new FetchResult(schema, crawlId, url, kind, depth, status, reason, finalUrl, httpStatus, contentType, title, text,
+                truncated, contentHash, bytes, outlinkCount, droppedLinks, imageUrls, redirectTo, fetchedAtMs, fetchMs, requests,
+                maxRequests, linkRecords, leaseUntilMs, sitemaps, etag, lastModified);
+    }
+
+    /** The answer 304 Not Modified to {@code task}, a conditional GET: the content stored before is still current. */
+    public static FetchResult notModified(FetchTask task, long fetchMs) {
+        return new FetchResult(SCHEMA, task.crawlId(), task.url(), task.kind(), task.depth(), FetchStatus.FETCHED, null, task.url(),
+                304, null, null, null, false, task.contentHash(), 0, 0, Map.of(), List.of(), null, System.currentTimeMillis(), fetchMs,
+                0, task.maxRequests(), 0, task.leaseUntilMs(), List.of(), task.etag(), task.lastModified());
     }
 
     /** An outcome without content: an error, a denial or a redirect. */

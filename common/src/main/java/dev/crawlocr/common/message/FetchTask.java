@@ -16,9 +16,15 @@ package dev.crawlocr.common.message;
  * @param leaseUntilMs epoch milliseconds; default 0, a lease already expired, so the fetcher does not fetch
  * @param maxRequests  the most requests the fetcher may send for this task, robots.txt included, when the crawl has
  *                     a request budget ({@code maxRequestsTotal}); 0 means no limit; default 0
+ * @param etag         on a recrawl, the {@code ETag} the URL's last fetch answered with, sent as {@code If-None-Match};
+ *                     default null
+ * @param lastModified on a recrawl, the {@code Last-Modified} the URL's last fetch answered with, sent as
+ *                     {@code If-Modified-Since}; default null
+ * @param contentHash  on a recrawl, the SHA-256 hex of the body the URL's last fetch stored: an image whose bytes
+ *                     still hash to it is not sent for OCR again; default null
  */
 public record FetchTask(int schema, String crawlId, String url, String host, UrlKind kind, int depth, int attempt, long leaseUntilMs,
-                        int maxRequests) {
+                        int maxRequests, String etag, String lastModified, String contentHash) {
 
     public static final int SCHEMA = 1;
 
@@ -33,8 +39,19 @@ public record FetchTask(int schema, String crawlId, String url, String host, Url
         Check.atLeast(maxRequests, 0, "maxRequests");
     }
 
-    /** A task of a crawl without a request budget. */
+    /** A first fetch: nothing is known of the URL yet. */
+    public FetchTask(int schema, String crawlId, String url, String host, UrlKind kind, int depth, int attempt, long leaseUntilMs,
+                     int maxRequests) {
+        this(schema, crawlId, url, host, kind, depth, attempt, leaseUntilMs, maxRequests, null, null, null);
+    }
+
+    /** A first fetch of a crawl without a request budget. */
     public FetchTask(int schema, String crawlId, String url, String host, UrlKind kind, int depth, int attempt, long leaseUntilMs) {
         this(schema, crawlId, url, host, kind, depth, attempt, leaseUntilMs, 0);
+    }
+
+    /** True when the task carries a validator of the URL's last fetch, so the fetch is a conditional GET. */
+    public boolean conditional() {
+        return etag != null || lastModified != null;
     }
 }

@@ -12,7 +12,9 @@ import com.fasterxml.jackson.annotation.JsonAlias;
  * @param maxConnectionsPerHost      concurrent requests to one host, at least 1; default 1
  * @param maxRequestsPerHostPerMinute request budget per host per minute; 0 means unlimited; default 0
  * @param maxRequestsTotal           request budget for the whole crawl; 0 means unlimited; default 0
- * @param recrawlIntervalSeconds     when above 0, fetched URLs become due again after this long; default 0 (never)
+ * @param recrawlIntervalSeconds     when above 0, the crawl recrawls in cycles: once every URL has an outcome in a cycle,
+ *                                   the next begins, and each URL is fetched again (a conditional GET when it sent
+ *                                   validators) this long after its last fetch; default 0 (never)
  * @param crawlRatePerSecond         requests per second across all of the crawl's hosts and fetchers: no window of
  *                                   one second holds more; 0 means no crawl-wide rate; default 0
  * @param crawlConnections           requests in progress at once across all of the crawl's hosts and fetchers; 0

@@ -129,7 +129,8 @@ public final class HttpFetcher implements AutoCloseable {
                 body = out.toByteArray();
             }
             result = new HttpResult(response.getCode(), header(response, "Content-Type"), header(response, "Location"),
-                    header(response, "Retry-After"), body, truncated, (System.nanoTime() - start) / 1_000_000, remote);
+                    header(response, "Retry-After"), body, truncated, (System.nanoTime() - start) / 1_000_000, remote,
+                    header(response, "ETag"), header(response, "Last-Modified"));
             return result;
         } catch (IOException | RuntimeException e) {
             if (result != null) {

@@ -9,7 +9,9 @@ package dev.crawlocr.fetcher.http;
  * @param truncated    true when the body was longer than the cap and was cut
  * @param elapsedMs    from sending the request to the end of the (possibly cut) body
  * @param remoteAddress the IP address the connection was made to, when known
+ * @param etag         the ETag header, or null
+ * @param lastModified the Last-Modified header, or null
  */
 public record HttpResult(int status, String contentType, String location, String retryAfter, byte[] body,
-                         boolean truncated, long elapsedMs, String remoteAddress) {
+                         boolean truncated, long elapsedMs, String remoteAddress, String etag, String lastModified) {
 }

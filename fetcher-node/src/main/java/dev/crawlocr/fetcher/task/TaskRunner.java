@@ -23,6 +23,7 @@ import dev.crawlocr.fetcher.robots.RobotsVerdict;
 import dev.crawlocr.fetcher.sitemap.SitemapReader;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * Runs one fetch task to its outcome, blocking (call it on a virtual thread): lease and crawl checks, the crawl's
  * headers with their secrets resolved ({@link Secrets}), robots.txt (unless the crawl ignores it), the request with
  * retries, then {@link ContentHandler} for the body or {@link Redirects} for a 3xx. A seed fetched with a 2xx in a
- * crawl that reads sitemaps goes on to its host's sitemaps ({@link SitemapReader}) on the same turn. Every path
+ * crawl that reads sitemaps goes on to its host's sitemaps ({@link SitemapReader}) on the same turn. A recrawl's task
+ * carries the validators of the URL's last fetch: the request is a conditional GET, a 304 is recorded as not
+ * modified, and an image whose bytes hash as before is not sent for OCR again. Every path
  * ends in exactly one {@link FetchResult}, which reports the requests the task sent. Page caps and the crawl's
  * request budget are the writer's: it leases no page past a cap and gives each task an allowance of requests.
  * Nothing a server sends escapes as an exception. Thread-safe.
@@ -144,6 +147,8 @@ public final class TaskRunner {
             delayMs = Math.max(delayMs, Math.min(verdict.crawlDelayMs(), cap));
         }
         PoliteRequests.Turn turn = turn(task, job, gate, crawlGate, delayMs, handedBack, headers, sent);
+        // the task's own request is conditional on a recrawl; a seed's sitemap requests, on the same turn, are not
+        PoliteRequests.Turn own = task.conditional() ? turn(task, job, gate, crawlGate, delayMs, handedBack, conditional(task, headers), sent) : turn;
         boolean image = task.kind() == UrlKind.IMAGE;
         long maxBytes = image ? settings.imageMaxBytes() : settings.pageMaxBytes();
         String accept = image ? IMAGE_ACCEPT : pageAccept(job.request());
@@ -152,7 +157,7 @@ public final class TaskRunner {
         for (int attempt = 0; attempt <= settings.maxRetries(); attempt++) {
             HttpResult r;
             try {
-                r = requests.get(turn, image ? "image" : "page", task.url(), accept, maxBytes);
+                r = requests.get(own, image ? "image" : "page", task.url(), accept, maxBytes);
             } catch (NotAttempted e) {
                 if (lastProblem != null) { // a retry the task could not send: the server's failures are the outcome
                     return fail(task, FetchStatus.FETCH_ERROR, lastStatus, lastProblem + " after " + attempt + " attempts; " + e.getMessage(),
@@ -174,8 +179,11 @@ public final class TaskRunner {
             }
             int s = r.status();
             if (s >= 200 && s < 300) {
-                Outcome handled = content.handle(task, job, r, elapsedMs(started));
+                Outcome handled = fetched(task, content.handle(task, job, r, elapsedMs(started)), r);
                 return SitemapReader.applies(task, job) ? withSitemaps(handled, task, job, robotsTurn, turn) : handled;
+            }
+            if (s == 304 && task.conditional()) {
+                return Outcome.of(FetchResult.notModified(task, elapsedMs(started)));
             }
             if (s >= 300 && s < 400) {
                 return redirects.handle(task, job, r, elapsedMs(started));
@@ -224,6 +232,31 @@ public final class TaskRunner {
         List<DiscoveredUrls> discovered = new ArrayList<>(page.discovered());
         discovered.addAll(read.discovered());
         return new Outcome(page.result().withSitemaps(read.read()), discovered, page.images());
+    }
+
+    /** The request headers of {@code task}: the crawl's, and on a recrawl the validators of the URL's last fetch. */
+    static Map<String, String> conditional(FetchTask task, Map<String, String> headers) {
+        if (!task.conditional()) {
+            return headers;
+        }
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        if (task.etag() != null) {
+            all.put("If-None-Match", task.etag());
+        }
+        if (task.lastModified() != null) {
+            all.put("If-Modified-Since", task.lastModified());
+        }
+        return all;
+    }
+
+    /**
+     * The outcome of a 2xx response with the response's validators, kept for the next recrawl; without the bytes of
+     * the image the task stored before ({@link FetchTask#contentHash}), whose OCR result the crawl has.
+     */
+    private static Outcome fetched(FetchTask task, Outcome outcome, HttpResult r) {
+        List<Outcome.Image> images = task.contentHash() == null ? outcome.images()
+                : outcome.images().stream().filter(i -> !i.meta().contentHash().equals(task.contentHash())).toList();
+        return new Outcome(outcome.result().withValidators(r.etag(), r.lastModified()), outcome.discovered(), images);
     }
 
     /** A page task's Accept header: the crawl's data types first, when it keeps any, so a service that negotiates answers with data. */

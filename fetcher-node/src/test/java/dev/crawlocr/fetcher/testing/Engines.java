@@ -91,7 +91,11 @@ public final class Engines implements AutoCloseable {
     }
 
     public Outcome fetch(String crawlId, String url, UrlKind kind, int depth) {
-        return engine.submit(task(crawlId, url, kind, depth), 0).orTimeout(Duration.ofSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join();
+        return fetch(task(crawlId, url, kind, depth));
+    }
+
+    public Outcome fetch(FetchTask task) {
+        return engine.submit(task, 0).orTimeout(Duration.ofSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join();
     }
 
     public Outcome fetch(String crawlId, String url) {

@@ -83,13 +83,15 @@ public final class Leases {
                 SELECT d.*, row_number() OVER (PARTITION BY d.host ORDER BY d.next_fetch_at) AS turn
                 FROM unnest(?::text[], ?::int[]) AS h(host, room)
                 CROSS JOIN LATERAL (
-                    SELECT u.crawl_id, u.url_hash, u.url, u.host, u.kind, u.depth, u.attempts, u.status, u.next_fetch_at FROM urls u
+                    SELECT u.crawl_id, u.url_hash, u.url, u.host, u.kind, u.depth, u.attempts, u.status, u.next_fetch_at,
+                           u.etag, u.last_modified, u.content_hash FROM urls u
                     WHERE u.crawl_id = ? AND u.host = h.host AND u.next_fetch_at <= now() AND (? OR u.status <> 'LEASED')
                     ORDER BY u.next_fetch_at
                     LIMIT h.room
                     FOR UPDATE SKIP LOCKED) d
             )
-            SELECT crawl_id, url_hash, url, host, kind, depth, attempts, status FROM cand ORDER BY turn, next_fetch_at LIMIT ?""";
+            SELECT crawl_id, url_hash, url, host, kind, depth, attempts, status, etag, last_modified, content_hash
+            FROM cand ORDER BY turn, next_fetch_at LIMIT ?""";
 
     private static final String LIMITED_CRAWLS = """
             SELECT id, max_pages, max_pages_per_host, max_requests, ignore_robots FROM (
@@ -124,8 +126,9 @@ public final class Leases {
         }
     }
 
+    /** A due URL; a fetched one with the validators and content hash of its last fetch, for a conditional GET. */
     private record Due(String crawlId, byte[] urlHash, String url, String host, UrlKind kind, int depth, int attempts,
-                       String status) {
+                       String status, String etag, String lastModified, String contentHash) {
 
         /** A page that holds no place under the page caps yet. */
         boolean newPage() {
@@ -190,7 +193,8 @@ public final class Leases {
                 Leased l = leased.computeIfAbsent(d.crawlId, k -> new Leased(new ArrayList<>(), new ArrayList<>()));
                 l.hashes().add(d.urlHash);
                 l.allowances().add(allowance);
-                FetchTask task = new FetchTask(FetchTask.SCHEMA, d.crawlId, d.url, d.host, d.kind, d.depth, d.attempts + 1, until, allowance);
+                FetchTask task = new FetchTask(FetchTask.SCHEMA, d.crawlId, d.url, d.host, d.kind, d.depth, d.attempts + 1, until, allowance,
+                        d.etag, d.lastModified, d.contentHash);
                 if (decision instanceof CrawlLimits.Deny deny) {
                     denied.add(FetchResult.failure(task, FetchStatus.DENIED, 0, deny.reason(), null, 0));
                 } else {
@@ -295,7 +299,7 @@ public final class Leases {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     due.add(new Due(rs.getString(1), rs.getBytes(2), rs.getString(3), rs.getString(4), UrlKind.valueOf(rs.getString(5)),
-                            rs.getInt(6), rs.getInt(7), rs.getString(8)));
+                            rs.getInt(6), rs.getInt(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11)));
                 }
             }
         }

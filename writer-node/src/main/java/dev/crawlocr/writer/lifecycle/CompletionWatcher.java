@@ -9,8 +9,10 @@ import dev.crawlocr.writer.db.Database;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.ArrayList;
@@ -23,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Marks crawls finished, each on its own evidence in the database, so no other crawl's backlog, slow hosts or lag
- * can delay it. A RUNNING crawl without a recrawl interval is complete when it has URLs and
+ * Marks crawls finished, and recrawl cycles complete, each on its own evidence in the database, so no other crawl's
+ * backlog, slow hosts or lag can delay it. A RUNNING crawl without a recrawl interval is complete when it has URLs and
  * <ul>
  *   <li>none of them is QUEUED, LEASED or waiting for a retry (an outcome on its way keeps its URL LEASED);</li>
  *   <li>every fetch's links are registered: no URL's outcome counts more link records than the registry noted for
@@ -39,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * they have stored rows that may complete a crawl, so the event follows the last row at once rather than up to an
  * interval later; checks are at least {@value #MIN_GAP_MS} ms apart, however often rows are stored. An event whose
  * publication failed is sent again later.
+ *
+ * <p>A crawl with a recrawl interval never finishes; it completes cycles. Its current cycle is complete on the same
+ * evidence, and when no URL's last outcome is from an earlier cycle. In one statement the crawl's cycle is then
+ * advanced and the completed cycle's counts are kept in {@code crawl_cycles}: of its URLs, how many were new,
+ * changed, unchanged, gone or failed. Every URL is due again its interval after its last fetch (at once if that has
+ * passed), and a CYCLE_COMPLETED event with those counts goes to {@code crawl.events}.
  */
 public final class CompletionWatcher {
     private static final Logger log = LoggerFactory.getLogger(CompletionWatcher.class);
@@ -56,6 +64,35 @@ public final class CompletionWatcher {
                             AND NOT EXISTS (SELECT 1 FROM ocr_results o WHERE o.crawl_id = i.crawl_id AND o.content_hash = i.content_hash))""";
     private static final String FINISH = "UPDATE crawls c SET state = 'FINISHED', finished_at = now()\n"
             + "WHERE c.state = 'RUNNING' AND c.recrawl_interval_s = 0 AND " + COMPLETE + "\nRETURNING c.id";
+    /** Advances every recrawling crawl whose cycle is complete; returns the crawl and the cycle completed. */
+    private static final String NEXT_CYCLE = "UPDATE crawls c SET cycle = c.cycle + 1\n"
+            + "WHERE c.state = 'RUNNING' AND c.recrawl_interval_s > 0 AND " + COMPLETE
+            + "\nAND NOT EXISTS (SELECT 1 FROM urls u WHERE u.crawl_id = c.id AND u.cycle < c.cycle)"
+            + "\nRETURNING c.id, c.cycle - 1";
+    /** The completed cycle's counts, from its URLs' last outcomes (all of them in that cycle now). */
+    private static final String CYCLE_COUNTS = """
+            INSERT INTO crawl_cycles (crawl_id, cycle, started_at, completed_at, urls, new, changed, unchanged, gone, failed)
+            SELECT c.id, p.cycle, coalesce((SELECT completed_at FROM crawl_cycles b WHERE b.crawl_id = c.id AND b.cycle = p.cycle - 1),
+                                  c.created_at),
+                   now(), count(*),
+                   count(*) FILTER (WHERE u.change = 'new'), count(*) FILTER (WHERE u.change = 'changed'),
+                   count(*) FILTER (WHERE u.change = 'unchanged'), count(*) FILTER (WHERE u.change = 'gone'),
+                   count(*) FILTER (WHERE u.change IS NULL AND u.status IN ('FETCH_ERROR', 'ERROR'))
+            FROM crawls c CROSS JOIN (SELECT ?::int AS cycle) p JOIN urls u ON u.crawl_id = c.id
+            WHERE c.id = ?
+            GROUP BY c.id, p.cycle
+            ON CONFLICT DO NOTHING
+            RETURNING urls, new, changed, unchanged, gone, failed""";
+    /** Every URL of a crawl whose cycle just advanced is due its interval after its last fetch. */
+    private static final String RESCHEDULE = """
+            UPDATE urls u SET next_fetch_at = greatest(coalesce(u.fetched_at, now()) + c.recrawl_interval_s * interval '1 second', now()),
+                              attempts = 0
+            FROM crawls c
+            WHERE c.id = ? AND u.crawl_id = c.id AND u.status NOT IN ('QUEUED', 'LEASED')""";
+    private static final String CYCLE_UNSENT = """
+            SELECT crawl_id, cycle FROM crawl_cycles WHERE sent_at IS NULL AND completed_at < now() - interval '1 minute'""";
+    private static final String CYCLE_OF = "SELECT urls, new, changed, unchanged, gone, failed FROM crawl_cycles WHERE crawl_id = ? AND cycle = ?";
+    private static final String CYCLE_SENT = "UPDATE crawl_cycles SET sent_at = now() WHERE crawl_id = ? AND cycle = ?";
     private static final String UNSENT = """
             SELECT id FROM crawls WHERE state = 'FINISHED' AND completion_sent_at IS NULL AND finished_at < now() - interval '1 minute'""";
     private static final String SENT = "UPDATE crawls SET completion_sent_at = now() WHERE id = ?";
@@ -67,12 +104,14 @@ public final class CompletionWatcher {
     private final Semaphore wakeups = new Semaphore(0);
     private final Duration interval;
     private final Counter completed;
+    private final Counter cycles;
 
     public CompletionWatcher(Database db, Producer<byte[], byte[]> producer, Duration interval, MeterRegistry metrics) {
         this.db = db;
         this.producer = producer;
         this.interval = interval;
         this.completed = Counter.builder("writer.crawls.completed").description("Crawls marked finished by this writer").register(metrics);
+        this.cycles = Counter.builder("writer.crawls.cycles").description("Recrawl cycles marked complete by this writer").register(metrics);
     }
 
     /** Asks for a check soon: rows that may complete a crawl were stored. Cheap and thread-safe. */
@@ -105,7 +144,7 @@ public final class CompletionWatcher {
         }
     }
 
-    /** Finishes every complete crawl and publishes its completion. */
+    /** Finishes every complete crawl and completes every complete recrawl cycle, and publishes each. */
     void check() throws Exception {
         Map<String, Map<String, Long>> finished = db.inTransaction("completion-finish", c -> {
             Map<String, Map<String, Long>> done = new LinkedHashMap<>();
@@ -124,17 +163,78 @@ public final class CompletionWatcher {
             log.info("Crawl {} completed: {}", e.getKey(), e.getValue());
             publish(e.getKey(), e.getValue());
         }
+        for (Cycle cycle : db.inTransaction("completion-cycle", this::nextCycles)) {
+            cycles.increment();
+            log.info("Crawl {} completed recrawl cycle {}: {}", cycle.crawlId(), cycle.number(), cycle.counts());
+            publishCycle(cycle);
+        }
+    }
+
+    /** A completed recrawl cycle and its counts. */
+    private record Cycle(String crawlId, int number, Map<String, Long> counts) {
+    }
+
+    private List<Cycle> nextCycles(Connection c) throws SQLException {
+        Map<String, Integer> advanced = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(NEXT_CYCLE); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                advanced.put(rs.getString(1), rs.getInt(2));
+            }
+        }
+        List<Cycle> done = new ArrayList<>();
+        for (var e : advanced.entrySet()) {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(CYCLE_COUNTS)) {
+                ps.setInt(1, e.getValue());
+                ps.setString(2, e.getKey());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        cycleCounts(counts, e.getValue(), rs);
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(RESCHEDULE)) {
+                ps.setString(1, e.getKey());
+                ps.executeUpdate();
+            }
+            counts.putAll(CrawlCounts.of(c, e.getKey()));
+            done.add(new Cycle(e.getKey(), e.getValue(), counts));
+        }
+        return done;
+    }
+
+    /** A cycle's number and counts ({@code urls, new, changed, unchanged, gone, failed}) from a row of {@code crawl_cycles}. */
+    private static void cycleCounts(Map<String, Long> counts, int cycle, ResultSet rs) throws SQLException {
+        counts.put("cycle", (long) cycle);
+        counts.put("cycleUrls", rs.getLong("urls"));
+        for (String k : List.of("new", "changed", "unchanged", "gone", "failed")) {
+            counts.put(k, rs.getLong(k));
+        }
     }
 
     private void publish(String crawlId, Map<String, Long> counts) throws Exception {
-        CrawlEvent event = new CrawlEvent(CrawlEvent.SCHEMA, crawlId, CrawlEvent.Type.COMPLETED, System.currentTimeMillis(), counts);
-        Clients.send(producer, Topics.EVENTS, crawlId.getBytes(StandardCharsets.UTF_8), Json.encode(event), null).get(60, TimeUnit.SECONDS);
+        send(new CrawlEvent(CrawlEvent.SCHEMA, crawlId, CrawlEvent.Type.COMPLETED, System.currentTimeMillis(), counts));
         db.inTransaction("completion-sent", c -> {
             try (PreparedStatement ps = c.prepareStatement(SENT)) {
                 ps.setString(1, crawlId);
                 return ps.executeUpdate();
             }
         });
+    }
+
+    private void publishCycle(Cycle cycle) throws Exception {
+        send(new CrawlEvent(CrawlEvent.SCHEMA, cycle.crawlId(), CrawlEvent.Type.CYCLE_COMPLETED, System.currentTimeMillis(), cycle.counts()));
+        db.inTransaction("cycle-sent", c -> {
+            try (PreparedStatement ps = c.prepareStatement(CYCLE_SENT)) {
+                ps.setString(1, cycle.crawlId());
+                ps.setInt(2, cycle.number());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private void send(CrawlEvent event) throws Exception {
+        Clients.send(producer, Topics.EVENTS, event.crawlId().getBytes(StandardCharsets.UTF_8), Json.encode(event), null).get(60, TimeUnit.SECONDS);
     }
 
     private void resendUnsent() throws Exception {
@@ -151,6 +251,33 @@ public final class CompletionWatcher {
             Map<String, Long> counts = db.inTransaction("completion-counts", c -> CrawlCounts.of(c, crawlId));
             log.info("Publishing the completion of crawl {} again", crawlId);
             publish(crawlId, counts);
+        }
+        List<Cycle> unsentCycles = db.inTransaction("cycle-unsent", c -> {
+            List<Cycle> found = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(CYCLE_UNSENT); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Cycle(rs.getString(1), rs.getInt(2), null));
+                }
+            }
+            List<Cycle> cycles = new ArrayList<>();
+            for (Cycle u : found) {
+                Map<String, Long> counts = new LinkedHashMap<>();
+                try (PreparedStatement ps = c.prepareStatement(CYCLE_OF)) {
+                    ps.setString(1, u.crawlId());
+                    ps.setInt(2, u.number());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        cycleCounts(counts, u.number(), rs);
+                    }
+                }
+                counts.putAll(CrawlCounts.of(c, u.crawlId()));
+                cycles.add(new Cycle(u.crawlId(), u.number(), counts));
+            }
+            return cycles;
+        });
+        for (Cycle cycle : unsentCycles) {
+            log.info("Publishing the completion of cycle {} of crawl {} again", cycle.number(), cycle.crawlId());
+            publishCycle(cycle);
         }
     }
 }

@@ -46,11 +46,15 @@ public final class CrawlSink implements BatchSink<CrawlJob> {
                             lease_until = NULL, next_fetch_at = NULL
             WHERE crawl_id = ? AND next_fetch_at IS NOT NULL""";
 
-    /** A crawl started again: its parked URLs are due, if it is running (a FINISHED crawl stays finished). */
+    /**
+     * A crawl started again: its parked URLs are due, and so are those its current recrawl cycle has not fetched yet,
+     * if it is running (a FINISHED crawl stays finished).
+     */
     private static final String RESUME = """
             UPDATE urls u SET next_fetch_at = now()
             FROM crawls c
-            WHERE c.id = ? AND c.state = 'RUNNING' AND u.crawl_id = c.id AND u.status = 'QUEUED' AND u.next_fetch_at IS NULL""";
+            WHERE c.id = ? AND c.state = 'RUNNING' AND u.crawl_id = c.id AND (u.status = 'QUEUED' OR u.cycle < c.cycle)
+              AND u.next_fetch_at IS NULL""";
 
     private final Runnable onRunning;
     private final Counter rows;

@@ -20,7 +20,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Stores fetch outcomes from {@code crawl.pages}: a PAGE outcome goes to {@code pages} (and its image references
  * to {@code page_images}, and the sitemaps its fetch read to {@code sitemaps}), an IMAGE outcome to {@code images}; every outcome updates its URL's status and releases
  * its lease ({@link UrlOutcomes}). A RETURNED outcome was never tried, so it only touches its URL's row: a stale copy
- * of a task handed back after the URL was fetched must not replace what the fetch stored. Within a batch one outcome
+ * of a task handed back after the URL was fetched must not replace what the fetch stored. Nor does a 304 Not
+ * Modified, whose content is the one stored. Within a batch one outcome
  * per URL is kept, the latest of those that were tried (a RETURNED one only when none was), and rows are written in
  * key order so that concurrent batches cannot deadlock.
  */
@@ -69,7 +70,7 @@ public final class FetchResultSink implements BatchSink<FetchResultSink.Outcome>
         List<Outcome> imageOutcomes = new ArrayList<>();
         List<Outcome> ordered = latest.values().stream().sorted(java.util.Comparator.comparing(Outcome::key)).toList();
         for (Outcome o : ordered) {
-            if (o.result().status() != FetchStatus.RETURNED) {
+            if (o.result().status() != FetchStatus.RETURNED && !o.result().notModified()) {
                 (o.result().kind() == UrlKind.IMAGE ? imageOutcomes : pageOutcomes).add(o);
             }
         }

@@ -28,10 +28,23 @@ final class UrlOutcomes {
     /** How long a returned URL waits before it is due again, so a fetcher that cannot take it is not asked in a loop. */
     static final long RETURN_DELAY_MS = 2_000;
 
+    /**
+     * What an outcome found, next to the URL's content before it ({@code u}); see {@code urls.change}. Only for an
+     * outcome that was tried (not a RETURNED one).
+     */
+    private static final String CHANGE = """
+            CASE WHEN EXCLUDED.status = 'FETCHED' AND EXCLUDED.last_http_status = 304 THEN 'unchanged'
+                 WHEN EXCLUDED.status = 'FETCHED' AND EXCLUDED.content_hash IS NULL THEN NULL
+                 WHEN EXCLUDED.status = 'FETCHED' THEN
+                     CASE WHEN u.content_hash IS NULL THEN 'new'
+                          WHEN u.content_hash = EXCLUDED.content_hash THEN 'unchanged' ELSE 'changed' END
+                 WHEN EXCLUDED.status = 'ERROR' AND EXCLUDED.last_http_status IN (404, 410) AND u.content_hash IS NOT NULL THEN 'gone'
+            END""";
+
     private static final String UPSERT_URL = """
             INSERT INTO urls AS u (crawl_id, url_hash, url, host, kind, depth, status, attempts, last_http_status, fetched_at,
-                next_fetch_at, link_records, lease_until)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+                next_fetch_at, link_records, lease_until, content_hash, etag, last_modified, change, changed_at, cycle)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce((SELECT cycle FROM crawls WHERE id = ?), 1))
             ON CONFLICT (crawl_id, url_hash) DO UPDATE SET
                 status = CASE WHEN EXCLUDED.status = 'QUEUED' AND u.lease_until > EXCLUDED.lease_until
                               THEN 'LEASED' ELSE EXCLUDED.status END,
@@ -46,14 +59,22 @@ final class UrlOutcomes {
                         CASE WHEN u.lease_until > EXCLUDED.lease_until THEN u.next_fetch_at ELSE EXCLUDED.next_fetch_at END
                     WHEN EXCLUDED.status = 'FETCH_ERROR' THEN
                         CASE WHEN u.attempts < ? THEN now() + ? * interval '1 millisecond' END
-                    ELSE (SELECT CASE WHEN c.recrawl_interval_s > 0
-                                      THEN EXCLUDED.fetched_at + c.recrawl_interval_s * interval '1 second' END
-                          FROM crawls c WHERE c.id = u.crawl_id)
                 END,
                 requests_charged = greatest(u.requests_charged - ?, 0),
-                link_records = EXCLUDED.link_records
+                link_records = EXCLUDED.link_records,
+                cycle = CASE WHEN EXCLUDED.status = 'QUEUED' THEN u.cycle ELSE EXCLUDED.cycle END,
+                change = CASE WHEN EXCLUDED.status = 'QUEUED' THEN u.change ELSE (%1$s) END,
+                content_hash = CASE WHEN (%1$s) IN ('new', 'changed') THEN EXCLUDED.content_hash
+                                    WHEN (%1$s) = 'gone' THEN NULL ELSE u.content_hash END,
+                etag = CASE WHEN EXCLUDED.status = 'FETCHED' THEN EXCLUDED.etag
+                            WHEN (%1$s) = 'gone' THEN NULL ELSE u.etag END,
+                last_modified = CASE WHEN EXCLUDED.status = 'FETCHED' THEN EXCLUDED.last_modified
+                                     WHEN (%1$s) = 'gone' THEN NULL ELSE u.last_modified END,
+                changed_at = CASE WHEN (%1$s) IN ('new', 'changed') THEN EXCLUDED.fetched_at ELSE u.changed_at END,
+                prev_content_hash = CASE WHEN (%1$s) IN ('changed', 'gone') THEN u.content_hash ELSE u.prev_content_hash END,
+                prev_fetched_at = CASE WHEN (%1$s) IN ('changed', 'gone') THEN u.fetched_at ELSE u.prev_fetched_at END
             WHERE (u.fetched_at IS NULL OR u.fetched_at < EXCLUDED.fetched_at)
-              AND (EXCLUDED.status <> 'QUEUED' OR u.status = 'LEASED')""";
+              AND (EXCLUDED.status <> 'QUEUED' OR u.status = 'LEASED')""".formatted(CHANGE);
 
     private static final String INSERT_ERROR = """
             INSERT INTO fetch_errors (crawl_id, url_hash, fetched_at, url, kind, status, reason, http_status)
@@ -98,9 +119,16 @@ final class UrlOutcomes {
                 ps.setInt(11, r.linkRecords());
                 // a returned task's lease: the URL's row is requeued only while that lease, not a newer one, is out
                 ps.setObject(12, status.equals("QUEUED") ? Sql.ts(r.leaseUntilMs()) : null, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
-                ps.setInt(13, maxAttempts);
-                ps.setLong(14, retryDelay.toMillis());
-                ps.setInt(15, Math.max(0, r.maxRequests() - r.requests()));
+                boolean fetched = r.status() == FetchStatus.FETCHED;
+                ps.setString(13, fetched ? r.contentHash() : null);
+                ps.setString(14, fetched ? r.etag() : null);
+                ps.setString(15, fetched ? r.lastModified() : null);
+                ps.setString(16, fetched && r.contentHash() != null ? "new" : null);
+                ps.setObject(17, fetched && r.contentHash() != null ? Sql.ts(r.fetchedAtMs()) : null, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                ps.setString(18, r.crawlId());
+                ps.setInt(19, maxAttempts);
+                ps.setLong(20, retryDelay.toMillis());
+                ps.setInt(21, Math.max(0, r.maxRequests() - r.requests()));
                 ps.addBatch();
                 anyErrors |= r.status() != FetchStatus.FETCHED && r.status() != FetchStatus.REDIRECT;
             }
