@@ -64,7 +64,8 @@ public final class Emitter {
                     cur.reason(), cur.finalUrl(), cur.httpStatus(),
                     cur.contentType(), cur.title() != null && cur.title().length() > 1000 ? cur.title().substring(0, 1000) : cur.title(),
                     text, true, cur.contentHash(), cur.bytes(), cur.outlinkCount(), cur.droppedLinks(), images, cur.redirectTo(),
-                    cur.fetchedAtMs(), cur.fetchMs(), cur.requests(), cur.maxRequests(), cur.linkRecords(), cur.leaseUntilMs(), cur.sitemaps());
+                    cur.fetchedAtMs(), cur.fetchMs(), cur.requests(), cur.maxRequests(), cur.linkRecords(), cur.leaseUntilMs(), cur.sitemaps(), cur.etag(),
+                    cur.lastModified());
             bytes = Json.encode(cur);
         }
         return bytes;
