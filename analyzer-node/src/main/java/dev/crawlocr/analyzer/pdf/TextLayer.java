@@ -70,29 +70,53 @@ public final class TextLayer {
         return new Page(out.toString().replace("\r\n", "\n").strip(), List.copyOf(stripper.words));
     }
 
-    /** Collects each word PDFTextStripper writes, with the box around its glyphs. */
+    /**
+     * Collects the words of each line PDFTextStripper writes, with the box around their glyphs. A word ends at a
+     * blank glyph or at a gap wider than half a space.
+     */
     private static final class Stripper extends PDFTextStripper {
         final List<OcrResult.Word> words = new ArrayList<>();
 
         @Override
         protected void writeString(String text, List<TextPosition> positions) throws IOException {
             super.writeString(text, positions);
-            if (positions.isEmpty() || text.isBlank()) {
+            List<TextPosition> word = new ArrayList<>();
+            TextPosition previous = null;
+            for (TextPosition p : positions) {
+                boolean blank = p.getUnicode() == null || p.getUnicode().isBlank();
+                boolean gap = previous != null
+                        && p.getXDirAdj() - (previous.getXDirAdj() + previous.getWidthDirAdj()) > 0.5f * Math.max(1f, p.getWidthOfSpace());
+                if (blank || gap) {
+                    add(word);
+                }
+                if (!blank) {
+                    word.add(p);
+                }
+                previous = p;
+            }
+            add(word);
+        }
+
+        private void add(List<TextPosition> glyphs) {
+            if (glyphs.isEmpty()) {
                 return;
             }
+            StringBuilder text = new StringBuilder();
             float left = Float.MAX_VALUE;
             float top = Float.MAX_VALUE;
             float right = -Float.MAX_VALUE;
             float bottom = -Float.MAX_VALUE;
-            for (TextPosition p : positions) {
+            for (TextPosition p : glyphs) {
+                text.append(p.getUnicode());
                 left = Math.min(left, p.getXDirAdj());
                 right = Math.max(right, p.getXDirAdj() + p.getWidthDirAdj());
                 top = Math.min(top, p.getYDirAdj() - p.getHeightDir());
                 bottom = Math.max(bottom, p.getYDirAdj());
             }
+            glyphs.clear();
             int x = Math.round(left);
             int y = Math.round(top);
-            words.add(new OcrResult.Word(text.strip(), 100f, x, y, Math.max(0, Math.round(right) - x), Math.max(0, Math.round(bottom) - y)));
+            words.add(new OcrResult.Word(text.toString(), 100f, x, y, Math.max(0, Math.round(right) - x), Math.max(0, Math.round(bottom) - y)));
         }
     }
 }
