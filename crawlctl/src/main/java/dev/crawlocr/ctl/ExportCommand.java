@@ -31,6 +31,7 @@ final class ExportCommand implements Callable<Integer> {
     enum Format { jsonl, csv }
 
     static final String SQL = """
+            SELECT * FROM (
             SELECT 'page' AS kind, p.url, coalesce(f.status, p.status) AS status, p.http_status, p.title, p.text,
                    NULL::real AS confidence, NULL AS page_url, p.content_type, p.body_json::text AS body_json,
                    coalesce(f.reason, p.body_note) AS body_note, NULL::int AS page_number, NULL AS source
@@ -49,7 +50,7 @@ final class ExportCommand implements Callable<Integer> {
                    i.content_type, NULL, NULL, NULL, NULL
             FROM images i LEFT JOIN ocr_results o ON o.crawl_id = i.crawl_id AND o.content_hash = i.content_hash
             WHERE i.crawl_id = ?
-            ORDER BY kind = 'image', url, kind, page_number""";
+            ) records ORDER BY kind = 'image', url, kind, page_number""";
     static final String[] COLUMNS = {"kind", "url", "status", "http_status", "title", "text", "confidence", "page_url", "content_type",
         "body_json", "body_note", "page_number", "source"};
     /** CSV leaves body_json out: a JSON response's body is already in text. */
