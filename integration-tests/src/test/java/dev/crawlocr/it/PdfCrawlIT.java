@@ -5,11 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.crawlocr.common.message.Json;
+import dev.crawlocr.ctl.ConsoleServer;
+import dev.crawlocr.ctl.Crawlctl;
 import dev.crawlocr.devkit.PdfSamples;
 import dev.crawlocr.devkit.PdfSamples.Page;
 import dev.crawlocr.localcluster.Cer;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -164,6 +171,19 @@ class PdfCrawlIT {
         assertThat(url.exitCode()).as(url.err()).isZero();
         assertThat(url.out()).contains("content_type      application/pdf").contains("pdf_status        OK").contains("pdf pages")
                 .contains("source            ocr").contains("source            text-layer");
+        try (ConsoleServer console = Crawlctl.console(shared.crawlctlArgs("console", "--port", "0"))) {
+            String root = "http://127.0.0.1:" + console.port();
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> search = http.send(HttpRequest.newBuilder(URI.create(root + "/search?q=medlar")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(search.statusCode()).isEqualTo(200);
+            String history = "/urls?u=" + URLEncoder.encode(base + "/docs/mixed.pdf", StandardCharsets.UTF_8);
+            assertThat(search.body()).contains("data-kind=\"pdf\"").contains("<mark>medlar</mark>").contains("href=\"" + history + "\"")
+                    .contains("href=\"" + base + "/docs/mixed.pdf#page=2\"");
+            HttpResponse<String> pdf = http.send(HttpRequest.newBuilder(URI.create(root + history)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(pdf.statusCode()).isEqualTo(200);
+            assertThat(pdf.body()).contains("pdf pages").contains("text-layer").contains("Quince and medlar");
+        }
         PDFS.keySet().forEach(path -> assertThat(hits.get(path)).as("fetches of %s", path).isEqualTo(1));
     }
 

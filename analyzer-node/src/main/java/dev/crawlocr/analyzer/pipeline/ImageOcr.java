@@ -70,7 +70,8 @@ public final class ImageOcr {
         } catch (IllegalArgumentException e) {
             return failed(meta, "invalid_settings", e.getMessage(), 1);
         }
-        Optional<Analysis> hit = cache.get(meta.crawlId(), meta.contentHash(), s);
+        // A PDF's analysis can be megabytes: only images are cached, so the cache's entry count bounds its size.
+        Optional<Analysis> hit = isPdf(meta) ? Optional.empty() : cache.get(meta.crawlId(), meta.contentHash(), s);
         if (hit.isPresent()) {
             return new Outcome(result(meta, hit.get()), null, 0, true);
         }
@@ -93,7 +94,9 @@ public final class ImageOcr {
         for (int attempt = 1; ; attempt++) {
             try {
                 Analysis a = isPdf(meta) ? pdfs.analyze(bytes, s, context) : analyzer.analyze(bytes, s, context);
-                cache.put(meta.crawlId(), meta.contentHash(), s, a);
+                if (!isPdf(meta)) {
+                    cache.put(meta.crawlId(), meta.contentHash(), s, a);
+                }
                 return new Outcome(result(meta, a), null, attempt, false);
             } catch (ImageRejectedException e) {
                 return failed(meta, e.reason(), e.getMessage(), attempt);
