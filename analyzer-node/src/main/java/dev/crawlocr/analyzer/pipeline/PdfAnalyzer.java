@@ -85,7 +85,6 @@ public final class PdfAnalyzer {
             renderer.setSubsamplingAllowed(true);
             List<OcrResult.Page> pages = new ArrayList<>(count);
             Budget budget = new Budget();
-            long textNanos = 0;
             long renderNanos = 0;
             long preprocessMs = 0;
             long ocrMs = 0;
@@ -93,9 +92,7 @@ public final class PdfAnalyzer {
             for (int index = 0; index < count; index++) {
                 int i = index;
                 checkTime(context, i);
-                long t0 = System.nanoTime();
                 TextLayer.Page text = read(() -> layer.page(i + 1), i);
-                textNanos += System.nanoTime() - t0;
                 OcrResult.Page page;
                 if (text.usable()) {
                     page = budget.fit(new OcrResult.Page(i + 1, text.text(), OcrResult.TEXT_LAYER, 100f, text.words(), POINTS_DPI));
@@ -113,9 +110,11 @@ public final class PdfAnalyzer {
                 confidence += page.confidence();
                 pages.add(page);
             }
-            long loadMs = ms(System.nanoTime() - started) - ms(textNanos) - ms(renderNanos) - preprocessMs - ocrMs;
+            // decodeMs: loading and text layers; preprocessMs: rendering and preparing pages for OCR; ocrMs: Tesseract
+            long renderMs = ms(renderNanos) + preprocessMs;
+            long decodeMs = Math.max(0, ms(System.nanoTime() - started) - renderMs - ocrMs);
             return new Analysis("", (float) (confidence / count), List.of(), settings.engine().languages(), "pdf", 0, 0,
-                    Math.max(0, loadMs) + ms(textNanos), ms(renderNanos) + preprocessMs, ocrMs, pages);
+                    decodeMs, renderMs, ocrMs, pages);
         } catch (IOException e) {
             throw new PdfRejectedException(PdfRejectedException.CORRUPT, "Cannot read the PDF: " + e.getMessage(), e);
         }
