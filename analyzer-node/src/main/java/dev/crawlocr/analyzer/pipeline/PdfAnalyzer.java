@@ -72,7 +72,7 @@ public final class PdfAnalyzer {
     public Analysis analyze(byte[] bytes, ResolvedSettings settings, OcrWorkers.WorkerContext context) {
         long started = System.nanoTime();
         try (PDDocument doc = open(bytes)) {
-            int count = doc.getNumberOfPages();
+            int count = read(doc::getNumberOfPages, "the page tree");
             if (count > limits.maxPages()) {
                 throw new PdfRejectedException(PdfRejectedException.TOO_MANY_PAGES,
                         "The PDF has " + count + " pages, more than PDF_MAX_PAGES (" + limits.maxPages() + ")");
@@ -92,14 +92,14 @@ public final class PdfAnalyzer {
             for (int index = 0; index < count; index++) {
                 int i = index;
                 checkTime(context, i);
-                TextLayer.Page text = read(() -> layer.page(i + 1), i);
+                TextLayer.Page text = read(() -> layer.page(i + 1), "page " + (i + 1));
                 OcrResult.Page page;
                 if (text.usable()) {
                     page = budget.fit(new OcrResult.Page(i + 1, text.text(), OcrResult.TEXT_LAYER, 100f, text.words(), POINTS_DPI));
                 } else {
-                    int dpi = renderDpi(doc.getPage(i), i);
+                    int dpi = renderDpi(read(() -> doc.getPage(i), "page " + (i + 1)), i);
                     long t1 = System.nanoTime();
-                    BufferedImage image = read(() -> renderer.renderImageWithDPI(i, dpi, ImageType.GRAY), i);
+                    BufferedImage image = read(() -> renderer.renderImageWithDPI(i, dpi, ImageType.GRAY), "page " + (i + 1));
                     renderNanos += System.nanoTime() - t1;
                     checkTime(context, i);
                     Analysis a = images.analyze(new DecodedImage(image, "pdf"), settings, context, dpi);
@@ -156,15 +156,15 @@ public final class PdfAnalyzer {
         }
     }
 
-    /** A PDFBox step on page {@code index}; a document it cannot read is corrupt. */
-    private static <T> T read(PdfStep<T> step, int index) {
+    /** A PDFBox step reading {@code what} ("page 3"); a document it cannot read is corrupt. */
+    private static <T> T read(PdfStep<T> step, String what) {
         try {
             return step.run();
         } catch (IOException | RuntimeException e) {
             if (e instanceof PdfRejectedException || e instanceof OcrTimeoutException) {
                 throw (RuntimeException) e;
             }
-            throw new PdfRejectedException(PdfRejectedException.CORRUPT, "Cannot read page " + (index + 1) + ": " + e, e);
+            throw new PdfRejectedException(PdfRejectedException.CORRUPT, "Cannot read " + what + ": " + e, e);
         }
     }
 
