@@ -7,6 +7,7 @@ import static dev.crawlocr.common.config.ConfigDef.Type.INT;
 import static dev.crawlocr.common.config.ConfigDef.Type.LONG;
 import static dev.crawlocr.common.config.ConfigDef.Type.STRING;
 
+import dev.crawlocr.analyzer.pipeline.PdfAnalyzer;
 import dev.crawlocr.common.config.CommonConfig;
 import dev.crawlocr.common.config.Config;
 import dev.crawlocr.common.config.ConfigDef;
@@ -36,6 +37,11 @@ import java.time.Duration;
  *                           instances on one host may share it
  * @param cacheSize          results kept per node so an image seen again in a crawl is not OCR'd again
  * @param crawlWait          how long to wait for an unknown crawl's job before using the node defaults
+ * @param pdfMaxPages        a PDF with more pages is refused (pdf_too_many_pages) before any page is read
+ * @param pdfMaxPagePixels   most pixels of one page rendered for OCR; the resolution is lowered to fit, and a page
+ *                           that fits only below 100 dpi is refused (pdf_page_too_large)
+ * @param pdfDpi             resolution PDF pages without a usable text layer are rendered at for OCR
+ * @param pdfTimeout         watchdog limit on reading one PDF, all of its pages together (pdf_timeout)
  */
 public record AnalyzerConfig(
         CommonConfig common,
@@ -56,7 +62,11 @@ public record AnalyzerConfig(
         double maxScale,
         Path stateDir,
         int cacheSize,
-        Duration crawlWait) {
+        Duration crawlWait,
+        int pdfMaxPages,
+        long pdfMaxPagePixels,
+        int pdfDpi,
+        Duration pdfTimeout) {
 
     public static final ConfigDef DEF = new ConfigDef().include(CommonConfig.DEF)
             .define("ANALYZER_WORKERS", INT, "0", ConfigDef.between(0, 1024), "between 0 and 1024",
@@ -90,7 +100,20 @@ public record AnalyzerConfig(
             .define("OCR_CACHE_SIZE", INT, "50000", ConfigDef.between(0, 10_000_000), "between 0 and 10000000",
                     "OCR results remembered by content hash per crawl; 0 disables the cache")
             .define("ANALYZER_CRAWL_WAIT", DURATION, "10s", ConfigDef.positiveDuration(), "a positive duration",
-                    "How long to wait for an unknown crawl's job before using the node defaults");
+                    "How long to wait for an unknown crawl's job before using the node defaults")
+            .define("PDF_MAX_PAGES", INT, "500", ConfigDef.between(1, 100_000), "between 1 and 100000",
+                    "PDFs with more pages are refused (pdf_too_many_pages) before any page is read")
+            .define("PDF_MAX_PAGE_PIXELS", LONG, "12000000", ConfigDef.between(10_000, 1L << 30), "between 10000 and 2^30",
+                    "Most pixels of one PDF page rendered for OCR; the resolution is lowered to fit, down to 100 dpi (else pdf_page_too_large)")
+            .define("PDF_DPI", INT, "300", ConfigDef.between(100, 1200), "between 100 and 1200",
+                    "Resolution PDF pages without a usable text layer are rendered at for OCR")
+            .define("PDF_TIMEOUT", DURATION, "120s", ConfigDef.positiveDuration(), "a positive duration",
+                    "Watchdog limit on reading one PDF, all pages together (pdf_timeout)");
+
+    /** The PDF limits of {@link PdfAnalyzer}. */
+    public PdfAnalyzer.Limits pdfLimits() {
+        return new PdfAnalyzer.Limits(pdfMaxPages, pdfMaxPagePixels, pdfDpi, pdfTimeout);
+    }
 
     /** The configuration {@code c} holds ({@code c} from {@code DEF.parse(env, args)}). */
     public static AnalyzerConfig from(Config c) {
@@ -103,6 +126,7 @@ public record AnalyzerConfig(
                 c.integer("OCR_DPI"), c.duration("OCR_TIMEOUT"), c.integer("OCR_ENGINE_MAX_IMAGES"), budget,
                 c.longValue("IMAGE_MAX_PIXELS"), c.integer("OCR_UPSCALE_LINE_HEIGHT"), c.integer("OCR_UPSCALE_LINE_HEIGHT_DENSE"),
                 c.doubleValue("OCR_MAX_SCALE"),
-                Path.of(c.string("ANALYZER_STATE_DIR")), c.integer("OCR_CACHE_SIZE"), c.duration("ANALYZER_CRAWL_WAIT"));
+                Path.of(c.string("ANALYZER_STATE_DIR")), c.integer("OCR_CACHE_SIZE"), c.duration("ANALYZER_CRAWL_WAIT"),
+                c.integer("PDF_MAX_PAGES"), c.longValue("PDF_MAX_PAGE_PIXELS"), c.integer("PDF_DPI"), c.duration("PDF_TIMEOUT"));
     }
 }

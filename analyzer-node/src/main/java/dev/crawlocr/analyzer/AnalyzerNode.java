@@ -13,6 +13,7 @@ import dev.crawlocr.analyzer.pipeline.ImageHandler;
 import dev.crawlocr.analyzer.pipeline.ImageOcr;
 import dev.crawlocr.analyzer.pipeline.MemoryGuard;
 import dev.crawlocr.analyzer.pipeline.OcrWorkers;
+import dev.crawlocr.analyzer.pipeline.PdfAnalyzer;
 import dev.crawlocr.analyzer.pipeline.ResultCache;
 import dev.crawlocr.common.Topics;
 import dev.crawlocr.common.config.Config;
@@ -30,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The analyzer node: consumes {@code crawl.images}, OCRs each image on a pool of worker threads (one Tesseract
+ * The analyzer node: consumes {@code crawl.images}, OCRs each image (and reads each PDF) on a pool of worker threads (one Tesseract
  * engine per thread and language set, reused), and produces {@code crawl.ocr}. {@link #close()} stops consuming,
  * lets started images finish, and frees the engines.
  */
@@ -55,7 +56,8 @@ public final class AnalyzerNode extends NodeRuntime {
             AnalyzerMetrics metrics = new AnalyzerMetrics(metrics(), workers, memory);
             ImageAnalyzer analyzer = new ImageAnalyzer(new ImageDecoder(config.common().imageMaxBytes(), config.maxPixels()),
                     new Preprocessor(config.upscaleLineHeight(), config.upscaleDenseLineHeight(), config.maxScale(), Math.max(config.maxPixels(), 16_000_000L)), config.dpi());
-            ImageOcr ocr = new ImageOcr(analyzer, settings,
+            PdfAnalyzer pdfs = new PdfAnalyzer(analyzer, config.pdfLimits());
+            ImageOcr ocr = new ImageOcr(analyzer, pdfs, settings,
                     crawlId -> jobs.getWaitingOnce(crawlId, config.crawlWait()).map(CrawlJob::ocr), new ResultCache(config.cacheSize()),
                     new AttemptMarkers(config.stateDir()));
             consume(new PipelineConsumer(

@@ -13,8 +13,9 @@ import java.util.Map;
  * crawl.frontier     host (*)       {@code FetchTask} JSON: one URL with its lease     writer -> fetcher
  * crawl.pages        url            {@code FetchResult} JSON: one fetch outcome        fetcher (and writer: DENIED
  *                                                                                    past a cap) -> writer
- * crawl.images       content hash   raw image bytes, {@code ImageMeta} in headers      fetcher -> analyzer
- * crawl.ocr          content hash   {@code OcrResult} JSON                             analyzer -> writer
+ * crawl.images       content hash   raw image (or PDF) bytes, {@code ImageMeta} in     fetcher -> analyzer
+ *                                   headers
+ * crawl.ocr          content hash   {@code OcrResult} JSON (a PDF's: per page)         analyzer -> writer
  * crawl.events       crawl id       {@code CrawlEvent} JSON (completion and so on)     writer -> crawlctl
  * crawl.deadletter   original key   the failed record as it was, error in headers      any -> humans
  * </pre>

@@ -238,12 +238,19 @@ final class ConsolePages {
         StringBuilder b = new StringBuilder("<ol id=\"results\">");
         List<SearchCommand.Hit> hits = text == null || text.isBlank() ? List.of() : SearchCommand.search(db, text, null, 50);
         for (SearchCommand.Hit h : hits) {
-            String target = h.contentHash() == null ? "/urls?u=" + q(h.url()) : "/images/" + q(h.crawlId()) + "/" + q(h.contentHash());
+            boolean pdf = h.kind().equals("pdf");
+            // a PDF page's hit leads to the PDF's history (its pages and result); its own URL opens the page in the PDF
+            String target = h.contentHash() == null ? "/urls?u=" + q(h.url())
+                    : pdf ? "/urls?u=" + q(h.url().replaceFirst("#page=\\d+$", ""))
+                    : "/images/" + q(h.crawlId()) + "/" + q(h.contentHash());
             b.append("<li class=\"hit\" data-kind=\"").append(escape(h.kind())).append("\">").append(escape(h.kind())).append(' ')
                     .append(local(target, h.url())).append(" <small>").append(escape(h.crawlId())).append(String.format(Locale.ROOT, " %.3f", h.rank()))
                     .append("</small>");
             if (h.pageUrl() != null) {
                 b.append(" on ").append(local("/urls?u=" + q(h.pageUrl()), h.pageUrl()));
+            }
+            if (pdf) {
+                b.append(" ").append(link(h.url(), "open the page"));
             }
             b.append("<br><span class=\"snippet\">").append(highlight(h.snippet())).append("</span></li>\n");
         }

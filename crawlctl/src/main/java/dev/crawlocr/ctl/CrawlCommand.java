@@ -125,6 +125,12 @@ final class CrawlCommand {
                 description = "Read the seeds' hosts' sitemaps (robots.txt Sitemap: lines and /sitemap.xml) for more pages (default);"
                         + " --no-sitemaps follows links only. Never with --follow none or --max-depth 0")
         boolean sitemaps;
+        @Option(names = "--pdf", negatable = true,
+                description = "Fetch PDFs and read their text layer or OCR their pages; --no-pdf: do not (default: as images)")
+        Boolean pdf;
+        @Option(names = "--pdf-max-bytes", defaultValue = "10MiB", converter = BytesConverter.class, paramLabel = "SIZE",
+                description = "Largest PDF fetched; larger ones are refused and recorded; at most the fetchers' IMAGE_MAX_BYTES (default ${DEFAULT-VALUE})")
+        long pdfMaxBytes;
         @Option(names = "--delay", defaultValue = "1s", converter = DurationConverter.class, description = "Minimum delay between requests to one host (default ${DEFAULT-VALUE})")
         Duration delay;
         @Option(names = "--max-connections-per-host", defaultValue = "1", description = "Concurrent requests per host (default ${DEFAULT-VALUE})")
@@ -208,7 +214,7 @@ final class CrawlCommand {
             }
             try {
                 CrawlScope scope = new CrawlScope(allowHosts, allowDomains, include, exclude, maxDepth, maxPagesPerHost, maxPages, null,
-                        !noImages, maxOutlinks, followLinks, sitemaps);
+                        !noImages, maxOutlinks, followLinks, sitemaps, pdf, pdfMaxBytes);
                 Politeness politeness = new Politeness(delay.toMillis(), maxConnections, perMinute, maxRequests,
                         recrawl == null ? 0 : recrawl.toSeconds(), crawlRate, crawlConnections);
                 RequestSettings request = new RequestSettings(parseHeaders(), accept, bodyMaxBytes, ignoreRobots);

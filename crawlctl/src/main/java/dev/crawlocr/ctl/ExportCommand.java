@@ -19,32 +19,43 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code crawlctl export --crawl ID --format jsonl|csv}: every fetched page and every OCR'd image of a crawl, one
- * record per line. Columns: kind, url, status, http_status, title, text, confidence, page_url, content_type, then in
- * JSON lines body_json (a JSON response's parsed body, inline as a JSON value), and body_note (why a JSON response
- * has no body_json). The text of a response kept as data is its body as it came.
+ * {@code crawlctl export --crawl ID --format jsonl|csv}: every fetched page, every page of every PDF read and every
+ * OCR'd image of a crawl, one record per line. Columns: kind (page, pdf-page or image), url, status, http_status,
+ * title, text, confidence, page_url, content_type, then in JSON lines body_json (a JSON response's parsed body,
+ * inline as a JSON value), body_note (why a JSON response has no body_json), page_number and source (of a pdf-page:
+ * text-layer or ocr). The text of a response kept as data is its body as it came. A PDF is a page record (status
+ * FETCHED, or FAILED with the analyzer's reason in body_note) followed by one pdf-page record per page.
  */
 @Command(name = "export", description = "Export a crawl's pages and OCR text as JSON lines or CSV.")
 final class ExportCommand implements Callable<Integer> {
     enum Format { jsonl, csv }
 
     static final String SQL = """
-            SELECT 'page' AS kind, p.url, p.status, p.http_status, p.title, p.text, NULL::real AS confidence, NULL AS page_url,
-                   p.content_type, p.body_json::text AS body_json, p.body_note
-            FROM pages p WHERE p.crawl_id = ?
+            SELECT * FROM (
+            SELECT 'page' AS kind, p.url, coalesce(f.status, p.status) AS status, p.http_status, p.title, p.text,
+                   NULL::real AS confidence, NULL AS page_url, p.content_type, p.body_json::text AS body_json,
+                   coalesce(f.reason, p.body_note) AS body_note, NULL::int AS page_number, NULL AS source
+            FROM pages p LEFT JOIN ocr_results f ON p.content_type = 'application/pdf' AND f.crawl_id = p.crawl_id
+                 AND f.content_hash = p.content_hash AND f.status = 'FAILED'
+            WHERE p.crawl_id = ?
+            UNION ALL
+            SELECT 'pdf-page', p.url, 'OK', p.http_status, NULL, pp.text, pp.confidence, NULL, p.content_type, NULL, NULL,
+                   pp.page_number, pp.source
+            FROM pages p JOIN pdf_pages pp ON pp.crawl_id = p.crawl_id AND pp.content_hash = p.content_hash
+            WHERE p.crawl_id = ? AND p.content_type = 'application/pdf'
             UNION ALL
             SELECT 'image', i.url, coalesce(o.status, i.status), i.http_status, NULL, o.text, o.mean_confidence,
                    (SELECT p.url FROM page_images pi JOIN pages p ON p.crawl_id = pi.crawl_id AND p.url_hash = pi.page_url_hash
                     WHERE pi.crawl_id = i.crawl_id AND pi.image_url_hash = i.url_hash ORDER BY p.url LIMIT 1),
-                   i.content_type, NULL, NULL
+                   i.content_type, NULL, NULL, NULL, NULL
             FROM images i LEFT JOIN ocr_results o ON o.crawl_id = i.crawl_id AND o.content_hash = i.content_hash
             WHERE i.crawl_id = ?
-            ORDER BY kind DESC, url""";
+            ) records ORDER BY kind = 'image', url, kind, page_number""";
     static final String[] COLUMNS = {"kind", "url", "status", "http_status", "title", "text", "confidence", "page_url", "content_type",
-        "body_json", "body_note"};
+        "body_json", "body_note", "page_number", "source"};
     /** CSV leaves body_json out: a JSON response's body is already in text. */
     static final String[] CSV_COLUMNS = {"kind", "url", "status", "http_status", "title", "text", "confidence", "page_url", "content_type",
-        "body_note"};
+        "body_note", "page_number", "source"};
 
     @ParentCommand
     Crawlctl root;
@@ -71,6 +82,7 @@ final class ExportCommand implements Callable<Integer> {
             try (PreparedStatement ps = db.prepareStatement(SQL)) {
                 ps.setString(1, crawl);
                 ps.setString(2, crawl);
+                ps.setString(3, crawl);
                 ps.setFetchSize(500);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -12,8 +12,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code crawlctl search "text"}: full-text search over page text and OCR text. */
-@Command(name = "search", description = "Full-text search over page text and OCR text; prints URL, snippet and rank.")
+/**
+ * {@code crawlctl search "text"}: full-text search over page text, images' OCR text and the pages of PDFs (their text
+ * layer or OCR); a PDF page's hit is the PDF's URL with {@code #page=N}.
+ */
+@Command(name = "search", description = "Full-text search over page text, OCR text and PDF pages; prints URL, snippet and rank.")
 final class SearchCommand implements Callable<Integer> {
     /** Marks where a matched word starts and stops in {@link Hit#snippet()}; neither occurs in stored text. */
     static final char START = '\u0002';
@@ -34,10 +37,18 @@ final class SearchCommand implements Callable<Integer> {
                       WHERE i.crawl_id = o.crawl_id AND i.content_hash = o.content_hash LIMIT 1),
                      o.content_hash
               FROM ocr_results o WHERE o.tsv @@ crawlocr_query(?) AND (?::text IS NULL OR o.crawl_id = ?)
+              UNION ALL
+              SELECT 'pdf', d.url || '#page=' || pp.page_number, pp.crawl_id, pp.text, ts_rank(pp.tsv, crawlocr_query(?)), NULL,
+                     pp.content_hash
+              FROM pdf_pages pp
+              JOIN LATERAL (SELECT min(p.url) AS url FROM pages p WHERE p.crawl_id = pp.crawl_id AND p.content_hash = pp.content_hash
+                            AND p.content_type = 'application/pdf') d ON d.url IS NOT NULL
+              WHERE pp.tsv @@ crawlocr_query(?) AND (?::text IS NULL OR pp.crawl_id = ?)
             ) hits ORDER BY rank DESC, url LIMIT ?""";
 
     /**
-     * One match: a page ({@code contentHash} null) or an image's OCR text ({@code pageUrl} one page it is on, or null).
+     * One match: a page ({@code contentHash} null), an image's OCR text ({@code pageUrl} one page it is on, or null), or
+     * a PDF page (kind {@code pdf}, {@code url} the PDF's URL with {@code #page=N}).
      * The snippet marks matched words with {@link #START} and {@link #STOP}.
      */
     record Hit(String kind, String url, String crawlId, double rank, String snippet, String pageUrl, String contentHash) {
@@ -56,14 +67,13 @@ final class SearchCommand implements Callable<Integer> {
     static List<Hit> search(Connection db, String text, String crawl, int limit) throws SQLException {
         List<Hit> hits = new ArrayList<>();
         try (PreparedStatement ps = db.prepareStatement(SQL)) {
-            for (int i : new int[] {1, 2, 3, 6, 7}) {
+            for (int i : new int[] {1, 2, 3, 6, 7, 10, 11}) {
                 ps.setString(i, text);
             }
-            ps.setString(4, crawl);
-            ps.setString(5, crawl);
-            ps.setString(8, crawl);
-            ps.setString(9, crawl);
-            ps.setInt(10, limit);
+            for (int i : new int[] {4, 5, 8, 9, 12, 13}) {
+                ps.setString(i, crawl);
+            }
+            ps.setInt(14, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     hits.add(new Hit(rs.getString("kind"), rs.getString("url"), rs.getString("crawl_id"), rs.getDouble("rank"),

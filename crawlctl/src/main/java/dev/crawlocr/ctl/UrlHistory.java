@@ -16,8 +16,8 @@ import java.util.Optional;
 /**
  * One URL's history as {@code crawlctl url} and the console show it: its registry rows (how it was discovered: as a
  * seed, a link or a sitemap entry, and from which page's fetch; on a recrawl its cycle, whether its content changed
- * and the previous content's hash and time), its
- * page or image outcome with the image's OCR, the images on the page, and failed attempts. Reads only.
+ * and the previous content's hash and time), its page or image outcome with the image's OCR, a PDF's result and its
+ * pages, the images on the page, and failed attempts. Reads only.
  */
 final class UrlHistory {
 
@@ -40,6 +40,18 @@ final class UrlHistory {
                            o.status AS ocr_status, o.reason AS ocr_reason, o.mean_confidence, o.languages, o.ocr_ms, left(o.text, 200) AS ocr_text
                     FROM images i LEFT JOIN ocr_results o ON o.crawl_id = i.crawl_id AND o.content_hash = i.content_hash
                     WHERE i.url_hash = ? AND (?::text IS NULL OR i.crawl_id = ?)"""},
+            new String[] {"pdf", """
+                    SELECT o.crawl_id, o.content_hash, o.status AS pdf_status, o.reason AS pdf_reason, o.mean_confidence, o.languages,
+                           (SELECT count(*) FROM pdf_pages pp WHERE pp.crawl_id = o.crawl_id AND pp.content_hash = o.content_hash) AS pages,
+                           o.decode_ms, o.preprocess_ms, o.ocr_ms
+                    FROM pages p JOIN ocr_results o ON o.crawl_id = p.crawl_id AND o.content_hash = p.content_hash
+                    WHERE p.url_hash = ? AND (?::text IS NULL OR p.crawl_id = ?) AND p.content_type = 'application/pdf'"""},
+            new String[] {"pdf pages", """
+                    SELECT pp.crawl_id, pp.page_number, pp.source, pp.confidence, jsonb_array_length(pp.words) AS words,
+                           left(pp.text, 200) AS text_start
+                    FROM pages p JOIN pdf_pages pp ON pp.crawl_id = p.crawl_id AND pp.content_hash = p.content_hash
+                    WHERE p.url_hash = ? AND (?::text IS NULL OR p.crawl_id = ?) AND p.content_type = 'application/pdf'
+                    ORDER BY pp.crawl_id, pp.page_number"""},
             new String[] {"images on this page", """
                     SELECT pi.crawl_id, pi.image_url, i.status, i.content_hash, o.status AS ocr_status, o.mean_confidence,
                            left(o.text, 120) AS ocr_text

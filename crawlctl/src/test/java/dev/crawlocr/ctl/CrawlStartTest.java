@@ -39,6 +39,19 @@ class CrawlStartTest {
     }
 
     @Test
+    void pdfsFollowImagesUnlessSetAndHaveASizeCap() {
+        CrawlJob plain = job("--seed", "http://a.example/");
+        assertThat(plain.scope().pdfs()).isNull();
+        assertThat(plain.scope().fetchesPdfs()).isTrue();
+        assertThat(plain.scope().pdfMaxBytes()).isEqualTo(10L << 20);
+        assertThat(job("--seed", "http://a.example/", "--no-images").scope().fetchesPdfs()).isFalse();
+        CrawlJob on = job("--seed", "http://a.example/", "--no-images", "--pdf", "--pdf-max-bytes", "2MiB");
+        assertThat(on.scope().fetchesPdfs()).isTrue();
+        assertThat(on.scope().pdfMaxBytes()).isEqualTo(2L << 20);
+        assertThat(job("--seed", "http://a.example/", "--no-pdf").scope().fetchesPdfs()).isFalse();
+    }
+
+    @Test
     void ratesReadPerSecondPerMinuteOrPerHour() {
         CrawlCommand.RateConverter rates = new CrawlCommand.RateConverter();
         assertThat(rates.convert("50/s")).isEqualTo(50.0);

@@ -148,9 +148,9 @@ class DataCrawlIT {
 
             CrawlctlIT.Result csv = crawlctl(args(ctl, "export", "--crawl", id, "--format", "csv"));
             assertThat(csv.exitCode()).as(csv.err()).isZero();
-            assertThat(csv.out()).startsWith("kind,url,status,http_status,title,text,confidence,page_url,content_type,body_note\r\n")
-                    .contains(",application/json,malformed JSON: Unexpected character ('}' (code 125)): was expecting double-quote to start field name\r\n")
-                    .contains("\"" + CSV + "\",,,text/csv,\r\n");
+            assertThat(csv.out()).startsWith("kind,url,status,http_status,title,text,confidence,page_url,content_type,body_note,page_number,source\r\n")
+                    .contains(",application/json,malformed JSON: Unexpected character ('}' (code 125)): was expecting double-quote to start field name,,\r\n")
+                    .contains("\"" + CSV + "\",,,text/csv,,,\r\n");
 
             CrawlctlIT.Result ingrid = crawlctl(args(ctl, "search", "Ingrid", "--crawl", id));
             assertThat(ingrid.exitCode()).as(ingrid.err()).isZero();

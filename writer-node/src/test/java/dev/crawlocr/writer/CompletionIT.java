@@ -13,6 +13,7 @@ import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchStatus;
 import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.Json;
+import dev.crawlocr.common.message.OcrResult;
 import dev.crawlocr.common.message.OcrSettings;
 import dev.crawlocr.common.message.Politeness;
 import dev.crawlocr.common.message.UrlKind;
@@ -76,6 +77,28 @@ class CompletionIT {
             long lagMs = kit.count("SELECT (extract(epoch FROM c.finished_at - max(p.stored_at)) * 1000)::bigint"
                     + " FROM crawls c JOIN pages p ON p.crawl_id = c.id GROUP BY c.finished_at");
             assertThat(lagMs).as("ms from the last stored page to the crawl's finish").isBetween(0L, 1000L);
+        }
+    }
+
+    /** A fetched PDF keeps its crawl running until the analyzer's result for it is stored, as an image's OCR does. */
+    @Test
+    void aCrawlWithAFetchedPdfCompletesOnlyOnceThePdfsResultIsStored() {
+        try (WriterKit kit = new WriterKit()) {
+            kit.startWriter();
+            WriterKit.Frontier frontier = kit.frontier();
+            WriterKit.Tap events = kit.events();
+            kit.startCrawl(WriterKit.pageUrl(0));
+            FetchTask seed = frontier.await(WriterKit.pageUrl(0));
+            kit.fetched(WriterKit.data(seed, "application/pdf", "", false));
+            String hash = "hash-" + seed.url().hashCode();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> kit.count("SELECT count(*) FROM urls WHERE status = 'FETCHED'") == 1);
+            await().during(Duration.ofSeconds(2)).atMost(5, TimeUnit.SECONDS).until(() -> events.poll().isEmpty());
+            assertThat(kit.strings("SELECT state FROM crawls")).containsExactly("RUNNING");
+
+            kit.send(Topics.OCR, hash, new OcrResult(OcrResult.SCHEMA, kit.crawlId, hash, seed.url(), OcrResult.Status.FAILED,
+                    "pdf_corrupt: Not a readable PDF", "", 0f, List.of(), null, "5.3.0", "pdf", 0, 0, 0, 0, 0));
+            await().atMost(10, TimeUnit.SECONDS).until(() -> !events.poll().isEmpty());
+            assertThat(kit.strings("SELECT state FROM crawls")).containsExactly("FINISHED");
         }
     }
 

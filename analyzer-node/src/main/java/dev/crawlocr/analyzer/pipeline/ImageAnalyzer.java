@@ -48,19 +48,33 @@ public final class ImageAnalyzer {
     public Analysis analyze(byte[] bytes, ResolvedSettings settings, OcrWorkers.WorkerContext context) {
         long t0 = System.nanoTime();
         DecodedImage decoded = decoder.decode(bytes);
+        return analyze(decoded, settings, context, dpi, ms(System.nanoTime() - t0));
+    }
+
+    /**
+     * Reads an image decoded elsewhere (a rendered PDF page) whose resolution is known.
+     *
+     * @param imageDpi the resolution Tesseract is told the image has; 0 lets it estimate one
+     * @throws OcrTimeoutException when the deadline passes
+     */
+    public Analysis analyze(DecodedImage decoded, ResolvedSettings settings, OcrWorkers.WorkerContext context, int imageDpi) {
+        return analyze(decoded, settings, context, imageDpi, 0);
+    }
+
+    private Analysis analyze(DecodedImage decoded, ResolvedSettings settings, OcrWorkers.WorkerContext context, int dpi, long decodeMs) {
         long t1 = System.nanoTime();
         Preparations prepared = new Preparations(decoded);
-        Read read = read(settings.engine(), prepared.forScript(settings.engine()), settings.pageSegMode(), context);
+        Read read = read(settings.engine(), prepared.forScript(settings.engine()), settings.pageSegMode(), context, dpi);
         if (settings.fallback() != null && !confident(read.recognition())) {
-            read = better(read, read(settings.fallback(), prepared.forScript(settings.fallback()), settings.pageSegMode(), context));
+            read = better(read, read(settings.fallback(), prepared.forScript(settings.fallback()), settings.pageSegMode(), context, dpi));
         }
         if (!confident(read.recognition())) {
-            read = better(read, read(read.engine(), prepared.resampled(read.prepared()), settings.pageSegMode(), context));
+            read = better(read, read(read.engine(), prepared.resampled(read.prepared()), settings.pageSegMode(), context, dpi));
         }
-        Recognition r = secondOpinions(read.recognition(), read.engine(), read.prepared(), context);
+        Recognition r = secondOpinions(read.recognition(), read.engine(), read.prepared(), context, dpi);
         long t2 = System.nanoTime();
         return new Analysis(clean(r.text()), r.meanConfidence(), words(r, read.prepared(), settings.minWordConfidence()),
-                read.engine().languages(), decoded.format(), decoded.width(), decoded.height(), ms(t1 - t0), prepared.ms,
+                read.engine().languages(), decoded.format(), decoded.width(), decoded.height(), decodeMs, prepared.ms,
                 ms(t2 - t1) - prepared.ms);
     }
 
@@ -96,7 +110,7 @@ public final class ImageAnalyzer {
         }
     }
 
-    private Read read(EngineKey engine, PreparedImage prepared, int psm, OcrWorkers.WorkerContext context) {
+    private Read read(EngineKey engine, PreparedImage prepared, int psm, OcrWorkers.WorkerContext context, int dpi) {
         if (System.nanoTime() >= context.deadlineNanos()) {
             throw new OcrTimeoutException("Decoding and preprocessing exceeded the timeout");
         }
@@ -110,7 +124,7 @@ public final class ImageAnalyzer {
      * less than {@value #SURE} confidence are read again, alone, by each of the languages, and the most confident
      * reading of at least {@value #SURE} replaces them; at most {@value #MAX_SECOND_OPINIONS} words per image.
      */
-    private Recognition secondOpinions(Recognition r, EngineKey engine, PreparedImage prepared, OcrWorkers.WorkerContext context) {
+    private Recognition secondOpinions(Recognition r, EngineKey engine, PreparedImage prepared, OcrWorkers.WorkerContext context, int dpi) {
         String[] languages = engine.languages().split("\\+");
         if (languages.length < 2) {
             return r;

@@ -50,7 +50,7 @@ public final class ImageHandler implements PipelineConsumer.Handler {
         }
         ImageMeta meta = ImageMeta.fromHeaders(record.headers(), new String(record.key(), StandardCharsets.UTF_8));
         byte[] bytes = record.value() == null ? new byte[0] : record.value();
-        return workers.submit(context -> ocr.process(meta, bytes, context))
+        return ocr.submit(workers, meta, bytes)
                 .handle((outcome, error) -> {
                     if (error == null) {
                         return CompletableFuture.completedFuture(outcome);

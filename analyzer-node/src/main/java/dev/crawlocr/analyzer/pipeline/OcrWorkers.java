@@ -78,7 +78,12 @@ public final class OcrWorkers implements AutoCloseable {
 
     /** Queues a job; the future completes with its result, its exception, or an {@link OcrTimeoutException}. */
     public <T> CompletableFuture<T> submit(Job<T> job) {
-        Task<T> task = new Task<>(job);
+        return submit(job, timeout);
+    }
+
+    /** As {@link #submit(Job)}, for a job that may run for {@code jobTimeout} instead of the workers' timeout. */
+    public <T> CompletableFuture<T> submit(Job<T> job, Duration jobTimeout) {
+        Task<T> task = new Task<>(job, jobTimeout);
         if (closed) {
             task.future.completeExceptionally(new CancellationException("The OCR workers are closed"));
         } else {
@@ -116,11 +121,11 @@ public final class OcrWorkers implements AutoCloseable {
         long now = System.nanoTime();
         for (Worker w : workers) {
             Task<?> t = w.current;
-            if (t != null && now - t.startedNanos > timeout.toNanos() + graceNanos) {
+            if (t != null && now - t.startedNanos > t.timeout.toNanos() + Math.max(graceNanos, t.timeout.toNanos() / 4)) {
                 workers.remove(w);
                 w.abandoned = true;
                 timeouts.incrementAndGet();
-                t.future.completeExceptionally(new OcrTimeoutException("Decoding and OCR exceeded the " + timeout.toMillis()
+                t.future.completeExceptionally(new OcrTimeoutException("Decoding and OCR exceeded the " + t.timeout.toMillis()
                         + " ms timeout; worker " + w.thread.getName() + " was abandoned"));
                 w.thread.interrupt();
                 log.warn("Watchdog abandoned {} after {} ms on one image and started a replacement", w.thread.getName(),
@@ -156,14 +161,16 @@ public final class OcrWorkers implements AutoCloseable {
 
     private static final class Task<T> {
         final Job<T> job;
+        final Duration timeout;
         final CompletableFuture<T> future = new CompletableFuture<>();
         volatile long startedNanos;
 
-        Task(Job<T> job) {
+        Task(Job<T> job, Duration timeout) {
             this.job = job;
+            this.timeout = timeout;
         }
 
-        void run(EngineSet engines, Duration timeout) {
+        void run(EngineSet engines) {
             startedNanos = System.nanoTime();
             try {
                 future.complete(job.run(new WorkerContext(engines, startedNanos + timeout.toNanos())));
@@ -195,7 +202,7 @@ public final class OcrWorkers implements AutoCloseable {
                     busy.incrementAndGet();
                     current = task;
                     try {
-                        task.run(engines, timeout);
+                        task.run(engines);
                     } finally {
                         current = null;
                         busy.decrementAndGet();

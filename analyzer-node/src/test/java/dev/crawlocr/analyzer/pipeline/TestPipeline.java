@@ -21,6 +21,7 @@ final class TestPipeline implements AutoCloseable {
     final MemoryGuard memory;
     final OcrWorkers workers;
     final ImageAnalyzer analyzer;
+    final PdfAnalyzer pdfs;
     final ImageOcr ocr;
 
     TestPipeline(Path stateDir, Map<String, String> env) {
@@ -34,7 +35,8 @@ final class TestPipeline implements AutoCloseable {
                 new Preprocessor(config.upscaleLineHeight(), config.upscaleDenseLineHeight(), config.maxScale(), 16_000_000L), config.dpi());
         SettingsResolver settings = new SettingsResolver(new Tessdata(config.tessdata()), config.languages(), config.pageSegMode(),
                 config.engineMode(), config.minWordConfidence());
-        this.ocr = new ImageOcr(analyzer, settings, crawlId -> Optional.ofNullable(crawls.get(crawlId)), cache, markers);
+        this.pdfs = new PdfAnalyzer(analyzer, config.pdfLimits());
+        this.ocr = new ImageOcr(analyzer, pdfs, settings, crawlId -> Optional.ofNullable(crawls.get(crawlId)), cache, markers);
     }
 
     @Override

@@ -23,6 +23,10 @@ import java.util.List;
  * @param sitemaps         whether the seeds' hosts' sitemaps (robots.txt {@code Sitemap:} lines and {@code /sitemap.xml})
  *                         are read for more pages; only when links are followed and {@code maxDepth} is above 0;
  *                         default true
+ * @param pdfs             whether PDF documents are fetched and read (their text layer, or OCR of their pages); null
+ *                         (the default, also for an absent field) follows {@code fetchImages}; see {@link #fetchesPdfs()}
+ * @param pdfMaxBytes      largest PDF fetched; a larger one is refused and recorded; must be at least 1; default
+ *                         {@link #DEFAULT_PDF_MAX_BYTES} (the fetcher's {@code IMAGE_MAX_BYTES} caps it too)
  */
 public record CrawlScope(
         List<String> allowedHosts,
@@ -36,7 +40,12 @@ public record CrawlScope(
         boolean fetchImages,
         int maxOutlinks,
         boolean followLinks,
-        boolean sitemaps) {
+        boolean sitemaps,
+        Boolean pdfs,
+        long pdfMaxBytes) {
+
+    /** 10 MiB. */
+    public static final long DEFAULT_PDF_MAX_BYTES = 10L << 20;
 
     public static final List<String> DEFAULT_DENIED_EXTENSIONS = List.of(
             "zip", "gz", "tgz", "bz2", "xz", "7z", "rar", "tar", "exe", "msi", "dmg", "iso", "bin", "apk",
@@ -53,14 +62,23 @@ public record CrawlScope(
         Check.atLeast(maxPagesPerHost, 0, "maxPagesPerHost");
         Check.atLeast(maxPages, 0, "maxPages");
         Check.atLeast(maxOutlinks, 0, "maxOutlinks");
+        Check.atLeast(pdfMaxBytes, 1, "pdfMaxBytes");
     }
 
-    /** A scope that reads sitemaps. */
+    /** A scope that reads sitemaps, with the PDF fields at their defaults. */
     public CrawlScope(List<String> allowedHosts, List<String> allowedDomains, List<String> includePatterns, List<String> excludePatterns,
-                      int maxDepth, long maxPagesPerHost, long maxPages, List<String> deniedExtensions, boolean fetchImages, int maxOutlinks,
-                      boolean followLinks) {
+                      int maxDepth, long maxPagesPerHost, long maxPages, List<String> deniedExtensions, boolean fetchImages,
+                      int maxOutlinks, boolean followLinks) {
         this(allowedHosts, allowedDomains, includePatterns, excludePatterns, maxDepth, maxPagesPerHost, maxPages, deniedExtensions,
-                fetchImages, maxOutlinks, followLinks, true);
+                fetchImages, maxOutlinks, followLinks, true, null, DEFAULT_PDF_MAX_BYTES);
+    }
+
+    /**
+     * Whether the crawl fetches PDFs: {@code pdfs} when set, else {@code fetchImages}. When true, the extension
+     * {@code pdf} is never denied; when false, it always is.
+     */
+    public boolean fetchesPdfs() {
+        return pdfs == null ? fetchImages : pdfs;
     }
 
     /** True when the crawl reads sitemaps: asked to, and following links beyond the seeds. */
@@ -70,6 +88,6 @@ public record CrawlScope(
 
     /** The scope of a crawl that sets none; absent JSON fields take their values from it. */
     public static CrawlScope defaults() {
-        return new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, null, true, 0, true, true);
+        return new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, null, true, 0, true, true, null, DEFAULT_PDF_MAX_BYTES);
     }
 }

@@ -3,7 +3,9 @@ package dev.crawlocr.common.message;
 import java.util.List;
 
 /**
- * The OCR of one distinct image in a crawl. Value of {@code crawl.ocr}, keyed by content hash.
+ * The OCR of one distinct image or PDF document in a crawl. Value of {@code crawl.ocr}, keyed by content hash. For a
+ * PDF ({@code format} "pdf") the text and words are in {@code pages}, one entry per page, and {@code text} and
+ * {@code words} are empty; {@code width} and {@code height} are 0.
  *
  * @param schema          required; {@link #SCHEMA}
  * @param crawlId         required
@@ -22,6 +24,7 @@ import java.util.List;
  * @param decodeMs        time to decode the image; default 0
  * @param preprocessMs    time to prepare it for OCR; default 0
  * @param ocrMs           time spent in Tesseract; default 0
+ * @param pages           a PDF's pages, in order; default (also for null) empty, as for every image
  */
 public record OcrResult(
         int schema,
@@ -40,9 +43,14 @@ public record OcrResult(
         int height,
         long decodeMs,
         long preprocessMs,
-        long ocrMs) {
+        long ocrMs,
+        List<Page> pages) {
 
     public static final int SCHEMA = 1;
+    /** {@link Page#source()} of a page whose text came from the PDF's text layer. */
+    public static final String TEXT_LAYER = "text-layer";
+    /** {@link Page#source()} of a page that was rendered and OCR'd. */
+    public static final String OCR = "ocr";
 
     public enum Status { OK, FAILED }
 
@@ -56,6 +64,25 @@ public record OcrResult(
         }
     }
 
+    /**
+     * One page of a PDF.
+     *
+     * @param number     required; 1 for the first page
+     * @param text       the page's text; default (also for null) ""
+     * @param source     required: {@link #TEXT_LAYER} or {@link #OCR}
+     * @param confidence Tesseract's mean confidence (0-100) for an OCR'd page, 100 for a text layer; default 0
+     * @param words      words with boxes in the pixels of the page rendered at {@code dpi}; default empty
+     * @param dpi        the resolution the word boxes refer to (72 means PDF points); default 0
+     */
+    public record Page(int number, String text, String source, float confidence, List<Word> words, int dpi) {
+        public Page {
+            Check.atLeast(number, 1, "number");
+            Check.text(source, "source");
+            text = text == null ? "" : text;
+            words = Check.list(words);
+        }
+    }
+
     public OcrResult {
         Check.schema(schema, SCHEMA, "OcrResult");
         Check.text(crawlId, "crawlId");
@@ -63,5 +90,14 @@ public record OcrResult(
         Check.present(status, "status");
         words = Check.list(words);
         text = text == null ? "" : text;
+        pages = Check.list(pages);
+    }
+
+    /** A result of an image: no pages. */
+    public OcrResult(int schema, String crawlId, String contentHash, String imageUrl, Status status, String reason, String text,
+                     float meanConfidence, List<Word> words, String languages, String engineVersion, String format, int width,
+                     int height, long decodeMs, long preprocessMs, long ocrMs) {
+        this(schema, crawlId, contentHash, imageUrl, status, reason, text, meanConfidence, words, languages, engineVersion, format,
+                width, height, decodeMs, preprocessMs, ocrMs, List.of());
     }
 }

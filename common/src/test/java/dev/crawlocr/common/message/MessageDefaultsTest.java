@@ -52,7 +52,7 @@ class MessageDefaultsTest {
             DiscoveredUrls.class, Set.of("schema", "crawlId", "host", "urls.url", "urls.kind"),
             FetchTask.class, Set.of("schema", "crawlId", "url", "host", "kind", "attempt"),
             FetchResult.class, Set.of("schema", "crawlId", "url", "kind", "status", "sitemaps.url", "sitemaps.status"),
-            OcrResult.class, Set.of("schema", "crawlId", "contentHash", "status"),
+            OcrResult.class, Set.of("schema", "crawlId", "contentHash", "status", "pages.number", "pages.source"),
             CrawlEvent.class, Set.of("schema", "crawlId", "type"));
 
     /** One field of the example: where it is, and the record that declares it. */

@@ -27,8 +27,9 @@ import java.util.Map;
  * dropped ones by category. A page task's response of a type the crawl keeps as data
  * ({@link RequestSettings#acceptTypes()}) and that is not a page type is stored as it came: its body decoded as text
  * ({@link DataBody}) up to the crawl's body cap, hashed whole, with no title and no links. Images: the content type
- * must be allowed (or the bytes must carry a known image signature), and an image over the cap is refused.
- * Thread-safe.
+ * must be allowed (or the bytes must carry a known image signature), and an image over the cap is refused. A page
+ * task's PDF ({@link PdfResponses}), when the crawl fetches PDFs, goes to the analyzer as an image does, and one
+ * over the crawl's PDF cap is refused. Thread-safe.
  */
 public final class ContentHandler {
     /**
@@ -58,6 +59,9 @@ public final class ContentHandler {
     }
 
     private Outcome page(FetchTask task, CrawlJob job, HttpResult r, long fetchMs) {
+        if (job.scope().fetchesPdfs() && PdfResponses.isPdf(r.contentType(), r.body())) {
+            return pdf(task, job, r, fetchMs);
+        }
         String type = RequestSettings.baseType(r.contentType());
         if (type == null ? !looksLikeMarkup(r.body()) : !settings.pageContentTypes().contains(type)) {
             if (job.request().keeps(type)) {
@@ -102,6 +106,23 @@ public final class ContentHandler {
                 null, task.url(), r.status(), r.contentType(), null, body.text(), body.cut(), Hashes.sha256Hex(r.body()), r.body().length, 0,
                 Map.of(), List.of(), null, System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs());
         return Outcome.of(result);
+    }
+
+    /**
+     * A PDF goes to the analyzer like an image: its bytes on {@code crawl.images} with content type
+     * {@value PdfResponses#PDF}, keyed by their hash; the result records it as a fetched page of that type.
+     */
+    private Outcome pdf(FetchTask task, CrawlJob job, HttpResult r, long fetchMs) {
+        if (r.truncated()) {
+            long cap = PdfResponses.pdfCap(job.scope(), settings.imageMaxBytes());
+            return refused(task, r, fetchMs, "PDF larger than the cap of " + cap + " bytes (the crawl's pdfMaxBytes, at most IMAGE_MAX_BYTES)");
+        }
+        String hash = Hashes.sha256Hex(r.body());
+        ImageMeta meta = new ImageMeta(ImageMeta.SCHEMA, task.crawlId(), task.url(), hash, PdfResponses.PDF);
+        FetchResult result = new FetchResult(FetchResult.SCHEMA, task.crawlId(), task.url(), UrlKind.PAGE, task.depth(), FetchStatus.FETCHED,
+                null, task.url(), r.status(), PdfResponses.PDF, null, null, false, hash, r.body().length, 0, Map.of(), List.of(), null,
+                System.currentTimeMillis(), fetchMs, 0, task.maxRequests(), 0, task.leaseUntilMs());
+        return new Outcome(result, List.of(), List.of(new Outcome.Image(meta, r.body())));
     }
 
     private Outcome image(FetchTask task, HttpResult r, long fetchMs) {

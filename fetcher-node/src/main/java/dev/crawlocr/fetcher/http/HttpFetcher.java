@@ -89,6 +89,11 @@ public final class HttpFetcher implements AutoCloseable {
      * @throws FetchFailure when no response arrived, naming why
      */
     public HttpResult get(String url, String accept, Map<String, String> headers, long maxBytes) throws FetchFailure {
+        return get(url, accept, headers, BodyCap.of(maxBytes));
+    }
+
+    /** As {@link #get(String, String, Map, long)}, with the cap chosen by the response's content type. */
+    public HttpResult get(String url, String accept, Map<String, String> headers, BodyCap cap) throws FetchFailure {
         HttpGet get;
         try {
             get = new HttpGet(URI.create(url));
@@ -117,7 +122,7 @@ public final class HttpFetcher implements AutoCloseable {
                 InputStream in = entity.getContent();
                 boolean whole = false;
                 try {
-                    truncated = copy(in, out, maxBytes);
+                    truncated = copy(in, out, cap.forType(header(response, "Content-Type")));
                     whole = !truncated;
                 } finally {
                     if (whole) {

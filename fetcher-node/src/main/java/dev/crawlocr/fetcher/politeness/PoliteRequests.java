@@ -1,6 +1,7 @@
 package dev.crawlocr.fetcher.politeness;
 
 import dev.crawlocr.common.message.FetchStatus;
+import dev.crawlocr.fetcher.http.BodyCap;
 import dev.crawlocr.fetcher.http.FetchFailure;
 import dev.crawlocr.fetcher.http.HttpFetcher;
 import dev.crawlocr.fetcher.http.HttpResult;
@@ -55,6 +56,11 @@ public final class PoliteRequests {
      * @throws FetchFailure when it was sent and no response came
      */
     public HttpResult get(Turn turn, String kind, String url, String accept, long maxBytes) throws FetchFailure, InterruptedException {
+        return get(turn, kind, url, accept, BodyCap.of(maxBytes));
+    }
+
+    /** As {@link #get(Turn, String, String, String, long)}, with the body cap chosen by the response's content type. */
+    public HttpResult get(Turn turn, String kind, String url, String accept, BodyCap maxBytes) throws FetchFailure, InterruptedException {
         if (turn.handedBack().getAsBoolean()) {
             throw new NotAttempted(FetchStatus.RETURNED, "handed back: the host moved to another fetcher before the request");
         }
@@ -102,7 +108,7 @@ public final class PoliteRequests {
         return permit;
     }
 
-    private HttpResult send(Turn turn, String kind, String url, String accept, long maxBytes) throws FetchFailure, InterruptedException {
+    private HttpResult send(Turn turn, String kind, String url, String accept, BodyCap maxBytes) throws FetchFailure, InterruptedException {
         if (turn.handedBack().getAsBoolean()) {
             throw new NotAttempted(FetchStatus.RETURNED, "handed back: the host moved to another fetcher before the request");
         }

@@ -10,6 +10,8 @@ import dev.crawlocr.common.message.FetchTask;
 import dev.crawlocr.common.message.RequestSettings;
 import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.fetcher.content.ContentHandler;
+import dev.crawlocr.fetcher.content.PdfResponses;
+import dev.crawlocr.fetcher.http.BodyCap;
 import dev.crawlocr.fetcher.http.FetchFailure;
 import dev.crawlocr.fetcher.http.HttpResult;
 import dev.crawlocr.fetcher.http.RetryAfter;
@@ -150,7 +152,8 @@ public final class TaskRunner {
         // the task's own request is conditional on a recrawl; a seed's sitemap requests, on the same turn, are not
         PoliteRequests.Turn own = task.conditional() ? turn(task, job, gate, crawlGate, delayMs, handedBack, conditional(task, headers), sent) : turn;
         boolean image = task.kind() == UrlKind.IMAGE;
-        long maxBytes = image ? settings.imageMaxBytes() : settings.pageMaxBytes();
+        BodyCap maxBytes = image ? BodyCap.of(settings.imageMaxBytes())
+                : PdfResponses.pageCap(job.scope(), settings.pageMaxBytes(), settings.imageMaxBytes());
         String accept = image ? IMAGE_ACCEPT : pageAccept(job.request());
         String lastProblem = null;
         int lastStatus = 0;

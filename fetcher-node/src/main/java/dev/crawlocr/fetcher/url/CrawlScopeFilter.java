@@ -19,7 +19,7 @@ import java.util.regex.PatternSyntaxException;
  * One crawl's scope, compiled: which normalized URLs it follows. Pages must be on an allowed host (exact host or
  * host:port) or registered domain (crawler-commons {@link EffectiveTldFinder}; example.com allows
  * www.example.com), within the maximum depth, match an include pattern when there are any, match no exclude
- * pattern, and not end in a denied extension. With no hosts and no domains configured, the seeds' hosts are the
+ * pattern, and not end in a denied extension ({@code .pdf} is denied exactly when the crawl does not fetch PDFs). With no hosts and no domains configured, the seeds' hosts are the
  * allowed hosts. Images may come from any host (sites serve them from CDNs) but obey the patterns, and are only
  * followed when the crawl fetches images. An invalid pattern puts every URL out of scope, naming the pattern.
  * Immutable and thread-safe.
@@ -45,6 +45,11 @@ public final class CrawlScopeFilter {
         compile(scope.includePatterns(), includes);
         compile(scope.excludePatterns(), excludes);
         scope.deniedExtensions().forEach(e -> deniedExtensions.add(e.toLowerCase(Locale.ROOT).replaceFirst("^\\.", "")));
+        if (scope.fetchesPdfs()) {
+            deniedExtensions.remove("pdf");
+        } else {
+            deniedExtensions.add("pdf");
+        }
     }
 
     private void compile(List<String> patterns, List<Pattern> out) {

@@ -176,9 +176,9 @@ class SitemapReadingTest {
         serveSite("User-agent: *\nSitemap: " + site.url("/maps/index.xml") + "\n");
         CrawlScope d = CrawlScope.defaults();
         CrawlScope off = new CrawlScope(d.allowedHosts(), d.allowedDomains(), d.includePatterns(), d.excludePatterns(), d.maxDepth(),
-                0, 0, null, true, 0, true, false);
-        CrawlScope followNone = new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, null, true, 0, false, true);
-        CrawlScope seedsOnly = new CrawlScope(List.of(), List.of(), List.of(), List.of(), 0, 0, 0, null, true, 0, true, true);
+                0, 0, null, true, 0, true, false, null, CrawlScope.DEFAULT_PDF_MAX_BYTES);
+        CrawlScope followNone = new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, null, true, 0, false, true, null, CrawlScope.DEFAULT_PDF_MAX_BYTES);
+        CrawlScope seedsOnly = new CrawlScope(List.of(), List.of(), List.of(), List.of(), 0, 0, 0, null, true, 0, true, true, null, CrawlScope.DEFAULT_PDF_MAX_BYTES);
 
         assertThat(fetchSeed("off", off).result().sitemaps()).isEmpty();
         assertThat(fetchSeed("none", followNone).result().sitemaps()).isEmpty();

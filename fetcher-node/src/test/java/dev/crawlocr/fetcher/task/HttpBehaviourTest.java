@@ -3,9 +3,11 @@ package dev.crawlocr.fetcher.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crawlocr.common.Hashes;
+import dev.crawlocr.common.message.CrawlScope;
 import dev.crawlocr.common.message.DiscoveredUrls;
 import dev.crawlocr.common.message.FetchResult;
 import dev.crawlocr.common.message.FetchStatus;
+import dev.crawlocr.common.message.Politeness;
 import dev.crawlocr.common.message.UrlKind;
 import dev.crawlocr.fetcher.outcome.Outcome;
 import dev.crawlocr.fetcher.testing.Engines;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -249,13 +252,13 @@ class HttpBehaviourTest {
 
     @Test
     void contentTypesOutsideTheAllowlistsAreRefused() {
-        site.route("/doc", ex -> TestSite.send(ex, 200, "application/pdf", "%PDF-1.4"));
+        site.route("/doc", ex -> TestSite.send(ex, 200, "application/msword", "\u00d0\u00cf\u0011\u00e0 not a page"));
         site.route("/notimage.png", ex -> TestSite.send(ex, 200, "text/html", "<html></html>"));
         site.route("/untyped", ex -> TestSite.send(ex, 200, null, "  <html><title>sniffed</title></html>"));
         site.route("/octet.png", ex -> TestSite.send(ex, 200, "application/octet-stream", PNG));
         FetchResult doc = fetch("/doc");
         assertThat(doc.status()).isEqualTo(FetchStatus.ERROR);
-        assertThat(doc.reason()).isEqualTo("content type application/pdf is not an allowed page type");
+        assertThat(doc.reason()).isEqualTo("content type application/msword is not an allowed page type");
         FetchResult notImage = fetchImage("/notimage.png");
         assertThat(notImage.status()).isEqualTo(FetchStatus.ERROR);
         assertThat(notImage.reason()).isEqualTo("content type text/html is not an allowed image type");
@@ -264,6 +267,53 @@ class HttpBehaviourTest {
         assertThat(octet.status()).isEqualTo(FetchStatus.FETCHED);
         assertThat(octet.contentType()).isEqualTo("image/png");
         assertThat(octet.contentHash()).isEqualTo(Hashes.sha256Hex(PNG));
+    }
+
+    @Test
+    void pdfsGoToTheAnalyzerWhenTheCrawlFetchesThemWithinItsCap() {
+        byte[] pdf = "%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] big = new byte[5000];
+        System.arraycopy(pdf, 0, big, 0, pdf.length);
+        site.route("/doc.pdf", ex -> TestSite.send(ex, 200, "application/pdf", pdf));
+        site.route("/octet", ex -> TestSite.send(ex, 200, "application/octet-stream", pdf));
+        site.route("/big.pdf", ex -> TestSite.send(ex, 200, "application/pdf", big));
+        Politeness none = new Politeness(0, 1, 0, 0, 0, 0, 0);
+        CrawlScope d = CrawlScope.defaults();
+        engines.crawl("on", List.of(site.url("/")), d, none);
+        engines.crawl("off", List.of(site.url("/")), withPdfs(d, d.fetchImages(), false, d.pdfMaxBytes()), none);
+        engines.crawl("no-images", List.of(site.url("/")), withPdfs(d, false, null, d.pdfMaxBytes()), none);
+        engines.crawl("small", List.of(site.url("/")), withPdfs(d, true, true, 1000), none);
+
+        for (String path : List.of("/doc.pdf", "/octet")) {
+            Outcome o = engines.fetch("on", site.url(path));
+            assertThat(o.result().status()).as(path).isEqualTo(FetchStatus.FETCHED);
+            assertThat(o.result().contentType()).as(path).isEqualTo("application/pdf");
+            assertThat(o.result().contentHash()).as(path).isEqualTo(Hashes.sha256Hex(pdf));
+            assertThat(o.images()).as(path).singleElement().satisfies(img -> {
+                assertThat(img.meta().contentType()).isEqualTo("application/pdf");
+                assertThat(img.meta().contentHash()).isEqualTo(Hashes.sha256Hex(pdf));
+                assertThat(img.meta().url()).isEqualTo(site.url(path));
+                assertThat(img.bytes()).isEqualTo(pdf);
+            });
+        }
+        assertThat(engines.fetch("on", site.url("/big.pdf")).images()).singleElement()
+                .satisfies(img -> assertThat(img.bytes()).hasSize(5000));
+        for (String crawl : List.of("off", "no-images")) {
+            Outcome o = engines.fetch(crawl, site.url("/doc.pdf"));
+            assertThat(o.result().status()).as(crawl).isEqualTo(FetchStatus.ERROR);
+            assertThat(o.result().reason()).as(crawl).isEqualTo("content type application/pdf is not an allowed page type");
+            assertThat(o.images()).as(crawl).isEmpty();
+        }
+        Outcome small = engines.fetch("small", site.url("/big.pdf"));
+        assertThat(small.result().status()).isEqualTo(FetchStatus.ERROR);
+        assertThat(small.result().reason()).isEqualTo("PDF larger than the cap of 1000 bytes (the crawl's pdfMaxBytes, at most IMAGE_MAX_BYTES)");
+        assertThat(small.images()).isEmpty();
+        assertThat(engines.fetch("small", site.url("/doc.pdf")).images()).hasSize(1);
+    }
+
+    private static CrawlScope withPdfs(CrawlScope s, boolean images, Boolean pdfs, long pdfMaxBytes) {
+        return new CrawlScope(s.allowedHosts(), s.allowedDomains(), s.includePatterns(), s.excludePatterns(), s.maxDepth(),
+                s.maxPagesPerHost(), s.maxPages(), s.deniedExtensions(), images, s.maxOutlinks(), s.followLinks(), s.sitemaps(), pdfs, pdfMaxBytes);
     }
 
     @Test

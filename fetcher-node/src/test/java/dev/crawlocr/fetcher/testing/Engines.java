@@ -62,7 +62,7 @@ public final class Engines implements AutoCloseable {
     /** {@code s} with sitemaps off. */
     public static CrawlScope withoutSitemaps(CrawlScope s) {
         return new CrawlScope(s.allowedHosts(), s.allowedDomains(), s.includePatterns(), s.excludePatterns(), s.maxDepth(), s.maxPagesPerHost(),
-                s.maxPages(), s.deniedExtensions(), s.fetchImages(), s.maxOutlinks(), s.followLinks(), false);
+                s.maxPages(), s.deniedExtensions(), s.fetchImages(), s.maxOutlinks(), s.followLinks(), false, s.pdfs(), s.pdfMaxBytes());
     }
 
     /** Replaces a crawl's settings, as a new record on crawl.jobs would; like {@link #crawl}, without sitemaps. */

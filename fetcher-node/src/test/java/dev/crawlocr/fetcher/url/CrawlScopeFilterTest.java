@@ -45,13 +45,26 @@ class CrawlScopeFilterTest {
     @Test
     void depthPatternsAndExtensions() {
         CrawlScopeFilter f = filter(List.of("https://example.com/"),
-                scope(List.of(), List.of(), List.of("/docs/"), List.of("\\?print=1$"), 2, List.of("pdf", ".zip"), true));
+                scope(List.of(), List.of(), List.of("/docs/"), List.of("\\?print=1$"), 2, List.of("doc", ".zip"), true));
         assertThat(f.check("https://example.com/docs/a", UrlKind.PAGE, 2)).isEmpty();
         assertThat(f.check("https://example.com/docs/a", UrlKind.PAGE, 3)).hasValue("depth: 3 is beyond maxDepth 2");
         assertThat(f.check("https://example.com/blog/a", UrlKind.PAGE, 1)).hasValue("include: matches no include pattern");
         assertThat(f.check("https://example.com/docs/a?print=1", UrlKind.PAGE, 1)).hasValue("exclude: matches \\?print=1$");
-        assertThat(f.check("https://example.com/docs/manual.PDF", UrlKind.PAGE, 1)).hasValue("extension: .pdf is denied");
+        assertThat(f.check("https://example.com/docs/manual.DOC", UrlKind.PAGE, 1)).hasValue("extension: .doc is denied");
         assertThat(f.check("https://example.com/docs/a.zip", UrlKind.PAGE, 1)).hasValue("extension: .zip is denied");
+    }
+
+    @Test
+    void pdfLinksAreFollowedExactlyWhenTheCrawlFetchesPdfs() {
+        CrawlScope d = CrawlScope.defaults();
+        String pdf = "https://example.com/docs/manual.PDF";
+        assertThat(filter(List.of("https://example.com/"), d).check(pdf, UrlKind.PAGE, 1)).as("default: follows fetchImages").isEmpty();
+        CrawlScope listed = new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, List.of("pdf"), true, 0, true, true, true, 1000);
+        assertThat(filter(List.of("https://example.com/"), listed).check(pdf, UrlKind.PAGE, 1)).as("pdfs on beat the list").isEmpty();
+        CrawlScope off = new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, List.of("zip"), true, 0, true, true, false, 1000);
+        assertThat(filter(List.of("https://example.com/"), off).check(pdf, UrlKind.PAGE, 1)).hasValue("extension: .pdf is denied");
+        CrawlScope noImages = new CrawlScope(List.of(), List.of(), List.of(), List.of(), 10, 0, 0, null, false, 0, true);
+        assertThat(filter(List.of("https://example.com/"), noImages).check(pdf, UrlKind.PAGE, 1)).hasValue("extension: .pdf is denied");
     }
 
     @Test

@@ -35,6 +35,8 @@ final class HostileWeb implements AutoCloseable {
 
     final byte[] bombPng = HostileImages.pngBomb(100_000, 100_000);
     final byte[] corruptPng = HostileImages.corruptPng();
+    /** Served as application/pdf: starts like a PDF and is none. */
+    final byte[] fakePdf = bytes("%PDF-1.4 not really");
     final byte[] truncatedPng = HostileImages.truncatedPng();
     final byte[] htmlAsPng = "<!doctype html><html><body>I am not a picture</body></html>".getBytes(StandardCharsets.UTF_8);
     final byte[] okPng = HostileImages.text("HOSTILE CONTROL");
@@ -43,7 +45,7 @@ final class HostileWeb implements AutoCloseable {
         String head = "<!doctype html><html><head><title>%s</title></head><body>";
         content.route("/", html(String.format(head, "Hostile index") + links(
                         "/gzip-bomb", "/huge", "/nested", "/malformed", "/charset/bogus-header", "/charset/wrong-bytes",
-                        "/charset/bogus-meta", "/broken-gzip", "/pdf", "/many-links", "/trap/a/", "/cal/2026/1")
+                        "/charset/bogus-meta", "/broken-gzip", "/pdf", "/doc", "/many-links", "/trap/a/", "/cal/2026/1")
                         + "<img src=\"/img/bomb.png\"><img src=\"/img/corrupt.png\"><img src=\"/img/truncated.png\">"
                         + "<img src=\"/img/html-as.png\"><img src=\"/img/text-html.png\"><img src=\"/img/gzip-bomb.png\">"
                         + "<img src=\"/img/ok.png\"><img src=\"" + endless.url("/endless.png") + "\"></body></html>"))
@@ -63,7 +65,8 @@ final class HostileWeb implements AutoCloseable {
                 .route("/charset/bogus-meta", HostileRoutes.bytes("text/html",
                         bytes("<html><head><meta charset=\"&lt;&gt;!!bogus\"><title>Bogus meta charset</title></head><body>meta café</body></html>")))
                 .route("/broken-gzip", HostileRoutes.brokenGzip())
-                .route("/pdf", HostileRoutes.bytes("application/pdf", bytes("%PDF-1.4 not really")))
+                .route("/pdf", HostileRoutes.bytes("application/pdf", fakePdf))
+                .route("/doc", HostileRoutes.bytes("application/msword", bytes("\u00d0\u00cf\u0011\u00e0 not a page")))
                 .route("/many-links", html(String.format(head, "Ten thousand links") + manyLinks() + "</body></html>"))
                 .route("/trap/*", html(String.format(head, "Trap") + "<a href=\"a/\">deeper</a></body></html>"))
                 .route("/cal/*", HostileWeb::calendar)

@@ -109,7 +109,7 @@ final class HostileWebChecks {
             soft.assertThat(bogusMeta.text()).as("invalid meta charset name").contains("meta café");
         }
         expectPage(web.content.url("/broken-gzip"), "FETCH_ERROR", "ZipException: Not in GZIP format after 2 attempts");
-        expectPage(web.content.url("/pdf"), "ERROR", "content type application/pdf is not an allowed page type");
+        expectPage(web.content.url("/doc"), "ERROR", "content type application/msword is not an allowed page type");
     }
 
     void redirects() throws SQLException {
@@ -218,13 +218,23 @@ final class HostileWebChecks {
                 "unsupported_format: Not a recognised image (PNG, JPEG, GIF, BMP, WebP or TIFF); starts with 0x3c21646f63747970");
     }
 
+    /** A fake PDF is fetched as a page and sent to the analyzer, which fails it as corrupt and dead-letters it. */
+    void fakePdfRefusedByTheAnalyzer(Map<String, DeadLetterReader.Letter> letters) throws SQLException {
+        expectPage(web.content.url("/pdf"), "FETCHED", null);
+        expectAnalyzerFailure(web.content.url("/pdf"), web.fakePdf, letters, "pdf_corrupt: Not a readable PDF: ");
+    }
+
     private void expectOcrFailure(String path, byte[] bytes, Map<String, DeadLetterReader.Letter> letters, String reasonPrefix) throws SQLException {
         String url = web.content.url(path);
         CrawlDb.Image image = expectImage(url, "FETCHED", null);
-        String hash = Hashes.sha256Hex(bytes);
         if (image != null) {
-            soft.assertThat(image.contentHash()).isEqualTo(hash);
+            soft.assertThat(image.contentHash()).isEqualTo(Hashes.sha256Hex(bytes));
         }
+        expectAnalyzerFailure(url, bytes, letters, reasonPrefix);
+    }
+
+    private void expectAnalyzerFailure(String url, byte[] bytes, Map<String, DeadLetterReader.Letter> letters, String reasonPrefix) throws SQLException {
+        String hash = Hashes.sha256Hex(bytes);
         CrawlDb.Ocr ocr = db.ocr(hash);
         soft.assertThat(ocr).as("ocr_results row of %s", url).isNotNull();
         if (ocr != null) {

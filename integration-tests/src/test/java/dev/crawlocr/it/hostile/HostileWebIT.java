@@ -88,17 +88,19 @@ class HostileWebIT {
                 checks.linkFloodAndTraps(MAX_DEPTH);
                 checks.brokenHttp();
                 checks.imagesRefusedByTheFetcher(IMAGE_MAX);
-                checks.imagesRefusedByTheAnalyzer(deadLetters(dlq, web));
+                Map<String, DeadLetterReader.Letter> letters = deadLetters(dlq, web);
+                checks.imagesRefusedByTheAnalyzer(letters);
+                checks.fakePdfRefusedByTheAnalyzer(letters);
                 soft.assertThat(heap.maxUsedAfterGc()).as("heap in use after GC during the crawl (bytes)").isLessThan(HEAP_BOUND);
                 soft.assertAll();
             }
         }
     }
 
-    /** The analyzer's dead letters for the four undecodable images, keyed by content hash, once all are there. */
+    /** The analyzer's dead letters for the four undecodable images and the fake PDF, keyed by content hash, once all are there. */
     private static Map<String, DeadLetterReader.Letter> deadLetters(DeadLetterReader dlq, HostileWeb web) {
         Set<String> keys = Set.of(Hashes.sha256Hex(web.bombPng), Hashes.sha256Hex(web.corruptPng),
-                Hashes.sha256Hex(web.truncatedPng), Hashes.sha256Hex(web.htmlAsPng));
+                Hashes.sha256Hex(web.truncatedPng), Hashes.sha256Hex(web.htmlAsPng), Hashes.sha256Hex(web.fakePdf));
         return Awaitility.await("analyzer dead letters of the bad images").atMost(Duration.ofSeconds(30))
                 .until(() -> dlq.poll(keys), m -> m.keySet().equals(keys));
     }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *   <li>none of them is QUEUED, LEASED or waiting for a retry (an outcome on its way keeps its URL LEASED);</li>
  *   <li>every fetch's links are registered: no URL's outcome counts more link records than the registry noted for
  *       that fetch (the links travel apart from the outcome, on {@code crawl.discovered});</li>
- *   <li>every fetched image has an OCR result (OK or FAILED);</li>
+ *   <li>every fetched image, and every fetched PDF (a page of content type {@code application/pdf}), has an OCR
+ *       result (OK or FAILED);</li>
  *   <li>a crawl whose URLs come as a list has all of it registered: every record of the list noted.</li>
  * </ul>
  * The check and the change to FINISHED are one statement ({@code UPDATE ... WHERE state = 'RUNNING' AND <complete>
@@ -61,7 +62,9 @@ public final class CompletionWatcher {
                             AND u.link_records > (SELECT count(*) FROM link_records l
                                                   WHERE l.crawl_id = u.crawl_id AND l.url_hash = u.url_hash AND l.fetched_at = u.fetched_at))
             AND NOT EXISTS (SELECT 1 FROM images i WHERE i.crawl_id = c.id AND i.status = 'FETCHED'
-                            AND NOT EXISTS (SELECT 1 FROM ocr_results o WHERE o.crawl_id = i.crawl_id AND o.content_hash = i.content_hash))""";
+                            AND NOT EXISTS (SELECT 1 FROM ocr_results o WHERE o.crawl_id = i.crawl_id AND o.content_hash = i.content_hash))
+            AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.crawl_id = c.id AND p.content_type = 'application/pdf' AND p.status = 'FETCHED'
+                            AND NOT EXISTS (SELECT 1 FROM ocr_results o WHERE o.crawl_id = p.crawl_id AND o.content_hash = p.content_hash))""";
     private static final String FINISH = "UPDATE crawls c SET state = 'FINISHED', finished_at = now()\n"
             + "WHERE c.state = 'RUNNING' AND c.recrawl_interval_s = 0 AND " + COMPLETE + "\nRETURNING c.id";
     /** Advances every recrawling crawl whose cycle is complete; returns the crawl and the cycle completed. */

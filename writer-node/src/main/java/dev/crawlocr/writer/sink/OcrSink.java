@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Stores {@code crawl.ocr} results in {@code ocr_results}, one row per crawl and content hash. An OK result
  * replaces a FAILED one, never the reverse. Copies format and dimensions to the crawl's images with that hash.
+ * The pages of an OK PDF result go to {@code pdf_pages}, one row per page, upserted in the same transaction.
  */
 public final class OcrSink implements BatchSink<OcrResult> {
 
@@ -36,13 +37,22 @@ public final class OcrSink implements BatchSink<OcrResult> {
             UPDATE images SET format = ?, width = ?, height = ?
             WHERE crawl_id = ? AND content_hash = ? AND format IS DISTINCT FROM ?""";
 
+    private static final String UPSERT_PAGE = """
+            INSERT INTO pdf_pages AS p (crawl_id, content_hash, page_number, source, text, confidence, words, dpi, languages)
+            VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
+            ON CONFLICT (crawl_id, content_hash, page_number) DO UPDATE SET
+                source = EXCLUDED.source, text = EXCLUDED.text, confidence = EXCLUDED.confidence, words = EXCLUDED.words,
+                dpi = EXCLUDED.dpi, languages = EXCLUDED.languages, stored_at = now()""";
+
     private final Counter rows;
+    private final Counter pageRows;
     private final Runnable onStored;
 
     /** @param onStored called after results are committed: the last one may complete its crawl */
     public OcrSink(Runnable onStored, MeterRegistry metrics) {
         this.onStored = onStored;
         this.rows = Sql.rows(metrics, "ocr_results");
+        this.pageRows = Sql.rows(metrics, "pdf_pages");
     }
 
     @Override
@@ -88,6 +98,30 @@ public final class OcrSink implements BatchSink<OcrResult> {
                 ps.addBatch();
             }
             rows.increment(Sql.executeBatch(ps));
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_PAGE)) {
+            int pages = 0;
+            for (OcrResult r : latest.values()) {
+                if (r.status() != OcrResult.Status.OK) {
+                    continue;
+                }
+                for (OcrResult.Page p : r.pages()) {
+                    ps.setString(1, r.crawlId());
+                    ps.setString(2, r.contentHash());
+                    ps.setInt(3, p.number());
+                    ps.setString(4, p.source());
+                    Sql.setText(ps, 5, p.text());
+                    ps.setFloat(6, p.confidence());
+                    ps.setString(7, new String(Json.encode(cleanWords(p.words())), StandardCharsets.UTF_8));
+                    ps.setInt(8, p.dpi());
+                    Sql.setText(ps, 9, r.languages());
+                    ps.addBatch();
+                    pages++;
+                }
+            }
+            if (pages > 0) {
+                pageRows.increment(Sql.executeBatch(ps));
+            }
         }
         try (PreparedStatement ps = c.prepareStatement(COPY_META)) {
             for (OcrResult r : latest.values()) {
