@@ -158,7 +158,8 @@ public final class ContentHandler {
                 f.fetchedAtMs(), fetchMs, f.requests(), f.maxRequests(), f.linkRecords(), f.leaseUntilMs()));
     }
 
-    private static boolean looksLikeMarkup(byte[] body) {
+    /** True when the first character after whitespace and a byte order mark is {@code <}: markup (HTML or XML), by its look. */
+    public static boolean looksLikeMarkup(byte[] body) {
         for (byte b : body) {
             if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == (byte) 0xEF || b == (byte) 0xBB || b == (byte) 0xBF) {
                 continue;

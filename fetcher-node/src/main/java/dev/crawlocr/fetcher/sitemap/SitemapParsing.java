@@ -6,6 +6,7 @@ import crawlercommons.sitemaps.SiteMapIndex;
 import crawlercommons.sitemaps.SiteMapParser;
 import crawlercommons.sitemaps.SiteMapURL;
 import crawlercommons.sitemaps.UnknownFormatException;
+import dev.crawlocr.fetcher.content.ContentHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class SitemapParsing {
     /** Parses {@code body}, fetched from {@code url}; gzip is recognized by its signature, whatever the content type. */
     public Parsed parse(String url, byte[] body) throws MalformedSitemapException {
         byte[] plain = isGzip(body) ? gunzip(body) : body;
-        String type = looksLikeXml(plain) ? "application/xml" : "text/plain";
+        String type = ContentHandler.looksLikeMarkup(plain) ? "application/xml" : "text/plain";
         if (type.equals("text/plain") && !looksLikeText(plain)) {
             throw new MalformedSitemapException("neither XML nor a text sitemap (binary content)");
         }
@@ -122,17 +123,6 @@ public final class SitemapParsing {
         } catch (IOException e) {
             throw new MalformedSitemapException("corrupt gzip: " + e.getMessage());
         }
-    }
-
-    /** The first character after whitespace and a byte order mark is {@code <}. */
-    private static boolean looksLikeXml(byte[] body) {
-        for (byte b : body) {
-            if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == (byte) 0xEF || b == (byte) 0xBB || b == (byte) 0xBF) {
-                continue;
-            }
-            return b == '<';
-        }
-        return false;
     }
 
     /** No NUL byte in the first KB: text, not binary. */

@@ -54,7 +54,7 @@ class SitemapReadingTest {
                   <url><loc>%s</loc></url>
                   <url><loc>http://elsewhere.example/off-host.html</loc></url>
                   <url><loc>%s</loc></url>
-                </urlset>""".formatted(site.url("/deep/1.html"), site.url("/deep/2.html"), site.url("/deep/report.pdf"))
+                </urlset>""".formatted(site.url("/deep/1.html"), site.url("/deep/2.html"), site.url("/deep/archive.zip"))
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         site.route("/maps/pages.xml.gz", ex -> TestSite.send(ex, 200, "application/gzip", pages));
         site.route("/maps/more.txt", ex -> TestSite.send(ex, 200, "text/plain", site.url("/deep/3.html") + "\n" + site.url("/") + "\n"));
