@@ -2,6 +2,8 @@ package dev.crawlocr.common.ops;
 
 import dev.crawlocr.common.config.ConfigException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,28 +27,52 @@ public final class NodeMain {
     static final String CARRIERS = "jdk.virtualThreadScheduler.parallelism";
     static final int CARRIERS_PER_CORE = 4;
 
+    /**
+     * How long a SIGTERM that arrives while the node is starting waits for the start to end, so that it can close what
+     * started; a start still waiting for its broker or database after this is left as it is.
+     */
+    static final long START_GRACE_SECONDS = 30;
+
     public static void run(String name, Supplier<Node> factory) {
         widenVirtualThreadScheduler();
+        AtomicReference<Node> started = new AtomicReference<>();
+        CountDownLatch built = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        // Registered before the node is built: a SIGTERM during the start closes what started, gracefully (a fetcher
+        // already fetching hands back its queue and commits what it finished) rather than ending the JVM under it.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("{} shutting down", name);
+            try {
+                if (!built.await(START_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    log.warn("{} was still starting after {} s; stopping without closing it", name, START_GRACE_SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Node node = started.get();
+            if (node != null) {
+                node.close();
+            }
+            closed.countDown();
+        }, "shutdown"));
         Node node;
         try {
             node = factory.get();
         } catch (ConfigException e) {
+            built.countDown();
             System.err.println(name + ": " + e.getMessage());
             System.exit(2);
             return;
         } catch (RuntimeException | LinkageError e) {
+            built.countDown();
             // A LinkageError (a class or native library the runtime lacks) would otherwise end only the main thread,
             // leaving the process up, never ready, with its other threads running.
             log.error("{} failed to start: {}", name, e.toString(), e);
             System.exit(1);
             return;
         }
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("{} shutting down", name);
-            node.close();
-            closed.countDown();
-        }, "shutdown"));
+        started.set(node);
+        built.countDown();
         try {
             Throwable failure = node.awaitFailure();
             if (failure != null && closed.getCount() > 0) {

@@ -1,6 +1,7 @@
 package dev.crawlocr.common.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.crawlocr.common.config.ConfigException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,54 @@ class NodeMainTest {
                 throw new ConfigException(List.of("nothing to run"));
             });
         }
+    }
+
+    /**
+     * A node whose start says it has begun, then takes until a file appears; closing it says so. The test sends
+     * SIGTERM while it starts, then lets the start end.
+     */
+    public static final class SlowStartNode {
+        public static void main(String[] args) {
+            NodeMain.run("test-node", () -> {
+                System.out.println("starting");
+                System.out.flush();
+                Path go = Path.of(args[0]);
+                while (!Files.exists(go)) {
+                    Thread.onSpinWait();
+                }
+                return new NodeMain.Node() {
+                    @Override
+                    public Throwable awaitFailure() throws InterruptedException {
+                        new CountDownLatch(1).await();
+                        return null;
+                    }
+
+                    @Override
+                    public void close() {
+                        System.out.println("closed");
+                        System.out.flush();
+                    }
+                };
+            });
+        }
+    }
+
+    /** A SIGTERM during the start does not end the JVM under the parts already started: the node is closed once built. */
+    @Test
+    void aNodeTerminatedWhileStartingIsClosedOnceItHasStarted(@TempDir Path dir) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path log = dir.resolve("slow.log");
+        Path go = dir.resolve("go");
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), SlowStartNode.class.getName(), go.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        await().atMost(60, TimeUnit.SECONDS).until(() -> Files.readString(log).contains("starting"));
+        p.destroy(); // SIGTERM
+        await().atMost(30, TimeUnit.SECONDS).until(() -> Files.readString(log).contains("shutting down"));
+        assertThat(p.isAlive()).as("waits for the start to end").isTrue();
+        Files.createFile(go);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(log, StandardCharsets.UTF_8)).contains("test-node shutting down").contains("closed")
+                .doesNotContain("Shutdown in progress");
     }
 
     @Test
